@@ -1,0 +1,10 @@
+namespace EnsembleGrpc.Grpc.Internal;
+
+internal enum FramingError
+{
+    InvalidCompressedFlag,
+    MessageTooLarge,
+    TruncatedMessage,
+    CompressedWithoutEncoding,
+    UnsupportedEncoding,
+}
