@@ -1,0 +1,57 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace EnsembleGrpc.Grpc.Server;
+
+/// <summary>One-line Kestrel endpoint setup for gRPC: HTTP/2 only, cleartext (prior knowledge) or TLS with ALPN h2.</summary>
+public static class GrpcKestrel
+{
+    /// <summary>Minimum concurrent streams per connection we allow (Kestrel's own default).</summary>
+    public const int MinStreamsPerConnection = 100;
+
+    /// <summary>Listens for h2c (HTTP/2 without TLS, prior knowledge) on <paramref name="endpoint"/> and applies the HTTP/2 limits.</summary>
+    public static void ListenH2c(KestrelServerOptions options, IPEndPoint endpoint, GrpcKestrelOptions? limits = null, Action<ListenOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ApplyHttp2Limits(options, limits);
+        options.Listen(endpoint, listen =>
+        {
+            // Http2 alone: a cleartext Http1AndHttp2 endpoint would speak HTTP/1.1 to clients that send the h2 preface.
+            listen.Protocols = HttpProtocols.Http2;
+            configure?.Invoke(listen);
+        });
+    }
+
+    /// <summary>Listens for HTTP/2 over TLS on <paramref name="endpoint"/> (ALPN h2 only) and applies the HTTP/2 limits.</summary>
+    public static void ListenTls(KestrelServerOptions options, IPEndPoint endpoint, X509Certificate2 certificate, GrpcKestrelOptions? limits = null, Action<ListenOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(certificate);
+        ApplyHttp2Limits(options, limits);
+        options.Listen(endpoint, listen =>
+        {
+            // With TLS, Protocols = Http2 makes Kestrel offer only "h2" in ALPN.
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(certificate);
+            configure?.Invoke(listen);
+        });
+    }
+
+    /// <summary>
+    /// Applies gRPC-friendly HTTP/2 limits server-wide (Kestrel's limits are not per endpoint). Values only ever raise
+    /// Kestrel's current settings, so a host that configured larger ones keeps them.
+    /// </summary>
+    public static void ApplyHttp2Limits(KestrelServerOptions options, GrpcKestrelOptions? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        limits ??= new GrpcKestrelOptions();
+        var http2 = options.Limits.Http2;
+        http2.MaxStreamsPerConnection = Math.Max(Math.Max(limits.MaxStreamsPerConnection, MinStreamsPerConnection), http2.MaxStreamsPerConnection);
+        http2.InitialConnectionWindowSize = Math.Max(limits.InitialConnectionWindowSize, http2.InitialConnectionWindowSize);
+        http2.InitialStreamWindowSize = Math.Max(limits.InitialStreamWindowSize, http2.InitialStreamWindowSize);
+    }
+}
