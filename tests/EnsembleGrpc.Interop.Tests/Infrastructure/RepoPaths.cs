@@ -1,0 +1,30 @@
+namespace EnsembleGrpc.Interop.Tests.Infrastructure;
+
+/// <summary>Paths in the repository, found from the test assembly's directory (works from bin/ and from CI).</summary>
+internal static class RepoPaths
+{
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
+
+    public static string Root => LazyRoot.Value;
+
+    public static string InteropDir => Path.Combine(Root, "tests", "interop");
+
+    public static string TestProto => Path.Combine(Root, "tests", "EnsembleGrpc.Grpc.Tests", "Protos", "test_service.proto");
+
+    public static string InferenceProto => Path.Combine(Root, "protos", "inference.proto");
+
+    public static string EnsureScript => Path.Combine(Root, "scripts", "ensure-python-grpc.sh");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EnsembleGrpc.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No EnsembleGrpc.sln above {AppContext.BaseDirectory}.");
+    }
+}
