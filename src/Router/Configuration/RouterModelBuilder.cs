@@ -1,0 +1,210 @@
+using EnsembleGrpc.Router.Ensemble;
+
+namespace EnsembleGrpc.Router.Configuration;
+
+/// <summary>
+/// Turns a <see cref="RoutingConfig"/> into a <see cref="RouterModel"/>: validates it, applies defaults, reads
+/// validation metrics from the model repository, computes boosting weights and the best member, and loads
+/// stacking meta-models. Every problem is collected; a model is returned only when there are none.
+/// </summary>
+public sealed class RouterModelBuilder(RoutingConfigValidator validator, IMetaModelLoader metaModelLoader)
+{
+    public RouterModel? Build(RoutingConfig config, string baseDirectory, string source, long version, DateTimeOffset now, out IReadOnlyList<string> errors)
+    {
+        var all = new List<string>(validator.Validate(config));
+        if (all.Count > 0)
+        {
+            errors = all;
+            return null;
+        }
+
+        string repository = Path.GetFullPath(Path.Combine(baseDirectory, config.ModelRepository ?? RoutingDefaults.ModelRepository));
+        var ensembles = new Dictionary<string, EnsembleModel>(StringComparer.Ordinal);
+        for (int e = 0; e < config.Ensembles!.Count; e++)
+        {
+            var ensemble = BuildEnsemble(config.Ensembles[e], $"ensembles[{e}]", repository, all);
+            ensembles[ensemble.Name] = ensemble;
+        }
+
+        errors = all;
+        if (all.Count > 0)
+        {
+            return null;
+        }
+
+        string? token = Environment.GetEnvironmentVariable(RoutingDefaults.AdminTokenEnvironmentVariable);
+        return new RouterModel
+        {
+            Config = config,
+            Version = version,
+            Source = source,
+            LoadedAt = now,
+            AdminToken = string.IsNullOrEmpty(token) ? config.AdminToken : token,
+            Ensembles = ensembles,
+        };
+    }
+
+    private EnsembleModel BuildEnsemble(EnsembleConfig config, string path, string repository, List<string> errors)
+    {
+        var members = new List<MemberModel>();
+        foreach (var (member, m) in config.Members!.Select((x, i) => (x, i)))
+        {
+            double? validationError = member.ValidationError;
+            double? validationAccuracy = member.ValidationAccuracy;
+            if (validationError is null || validationAccuracy is null)
+            {
+                // Missing metrics are only an error for the strategies that need them (checked per arm below).
+                var info = ModelRepositoryReader.TryRead(repository, member.Model ?? member.Name!, out _);
+                validationError ??= info?.ValidationError;
+                validationAccuracy ??= info?.ValidationAccuracy;
+            }
+
+            members.Add(new MemberModel
+            {
+                Name = member.Name!,
+                Model = member.Model ?? member.Name!,
+                Version = member.Version ?? "",
+                Endpoints = member.Endpoints!.Select(a => a.TrimEnd('/')).ToArray(),
+                ValidationError = validationError,
+                ValidationAccuracy = validationAccuracy,
+            });
+        }
+
+        var arms = new List<ArmModel>();
+        for (int a = 0; a < config.Arms!.Count; a++)
+        {
+            arms.Add(BuildArm(config.Arms[a], $"{path}.arms[{a}]", members, repository, errors));
+        }
+
+        var breaker = config.Breaker;
+        ShadowModel? shadow = null;
+        if (config.Shadow is { } s)
+        {
+            shadow = new ShadowModel
+            {
+                Arm = arms.First(x => x.Name == s.Arm),
+                SamplePercent = s.SamplePercent ?? RoutingDefaults.ShadowSamplePercent,
+                QueueCapacity = s.QueueCapacity ?? RoutingDefaults.ShadowQueueCapacity,
+                Concurrency = s.Concurrency ?? RoutingDefaults.ShadowConcurrency,
+            };
+        }
+
+        return new EnsembleModel
+        {
+            Name = config.Name!,
+            Members = members,
+            Arms = arms,
+            Shadow = shadow,
+            Quorum = config.Quorum ?? RoutingDefaults.Quorum,
+            RevealArm = config.RevealArm ?? RoutingDefaults.RevealArm,
+            MaxBatchSize = config.MaxBatchSize ?? RoutingDefaults.MaxBatchSize,
+            Timeout = TimeSpan.FromMilliseconds(config.TimeoutMs ?? RoutingDefaults.TimeoutMs),
+            Breaker = new BreakerModel
+            {
+                FailureRatio = breaker?.FailureRatio ?? RoutingDefaults.FailureRatio,
+                MinimumThroughput = breaker?.MinimumThroughput ?? RoutingDefaults.MinimumThroughput,
+                SamplingDuration = TimeSpan.FromMilliseconds(breaker?.SamplingDurationMs ?? RoutingDefaults.SamplingDurationMs),
+                BreakDuration = TimeSpan.FromMilliseconds(breaker?.BreakDurationMs ?? RoutingDefaults.BreakDurationMs),
+            },
+        };
+    }
+
+    private ArmModel BuildArm(ArmConfig config, string path, List<MemberModel> ensembleMembers, string repository, List<string> errors)
+    {
+        var members = config.Members is null
+            ? ensembleMembers
+            : config.Members.Select(n => ensembleMembers.First(m => m.Name == n)).ToList();
+        string strategy = config.Strategy!.ToLowerInvariant();
+        var arm = new ArmModel { Name = config.Name!, Strategy = strategy, Weight = config.Weight ?? RoutingDefaults.Weight, Members = members };
+
+        switch (strategy)
+        {
+            case StrategyNames.Boosting:
+                return arm with { BoostingWeights = BoostingWeights(config, path, members, errors) };
+            case StrategyNames.Best:
+                var missing = members.Where(m => m.ValidationAccuracy is null).Select(m => m.Name).ToArray();
+                if (missing.Length > 0)
+                {
+                    errors.Add($"{path}: best needs validation_accuracy of {string.Join(", ", missing)} (in the routing file or training.validation_accuracy of the repository config).");
+                    return arm;
+                }
+
+                // Highest accuracy; ties go to the earlier member so that the choice is stable across reloads.
+                var best = members.Aggregate((x, y) => y.ValidationAccuracy > x.ValidationAccuracy ? y : x);
+                return arm with { BestMember = best.Name };
+            case StrategyNames.Stacking:
+                return arm with { MetaModel = LoadMetaModel(config.Parameters!.MetaModel!, path, members, repository, errors) };
+            default:
+                return arm;
+        }
+    }
+
+    private static double[]? BoostingWeights(ArmConfig config, string path, IReadOnlyList<MemberModel> members, List<string> errors)
+    {
+        if (config.Parameters?.Weights is { } given)
+        {
+            return SammeWeights.Normalise(members.Select(m => given[m.Name]).ToArray());
+        }
+
+        var missing = members.Where(m => m.ValidationError is null).Select(m => m.Name).ToArray();
+        if (missing.Length > 0)
+        {
+            errors.Add($"{path}: boosting needs parameters.weights or validation_error of {string.Join(", ", missing)} (in the routing file or training.validation_error of the repository config).");
+            return null;
+        }
+
+        var weights = SammeWeights.FromValidationErrors(members.Select(m => m.ValidationError!.Value).ToArray(), OutputValidator.Classes);
+        if (weights is null)
+        {
+            errors.Add($"{path}: boosting: no member beats chance (every SAMME weight is 0); give parameters.weights.");
+        }
+
+        return weights;
+    }
+
+    private MetaModelModel? LoadMetaModel(string name, string path, IReadOnlyList<MemberModel> members, string repository, List<string> errors)
+    {
+        var info = ModelRepositoryReader.TryRead(repository, name, out string? error);
+        if (info is null)
+        {
+            errors.Add($"{path}.parameters.meta_model: {error}.");
+            return null;
+        }
+
+        bool ok = true;
+        if (info.Members is null || info.Members.Count == 0)
+        {
+            errors.Add($"{path}.parameters.meta_model: the config of '{name}' lists no \"members\" (the order of its input).");
+            ok = false;
+        }
+        else
+        {
+            foreach (var member in info.Members.Where(n => members.All(m => m.Name != n)))
+            {
+                errors.Add($"{path}.members: the meta-model '{name}' needs member '{member}', which the arm lacks.");
+                ok = false;
+            }
+        }
+
+        if (info.ModelPath is null)
+        {
+            errors.Add($"{path}.parameters.meta_model: '{name}' has no <version>/model.onnx in '{repository}'.");
+            ok = false;
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new MetaModelModel { Name = name, MemberOrder = info.Members!, Runner = metaModelLoader.Load(info.ModelPath!, info.InputName, info.OutputName) };
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            errors.Add($"{path}.parameters.meta_model: '{info.ModelPath}' cannot be loaded: {ex.Message}");
+            return null;
+        }
+    }
+}

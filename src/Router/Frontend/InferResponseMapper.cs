@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+using EnsembleGrpc.Protocol;
+using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Traffic;
+using Google.Protobuf;
+
+namespace EnsembleGrpc.Router.Frontend;
+
+/// <summary>Builds the protocol response of an answered request; raw contents when the request came raw.</summary>
+public static class InferResponseMapper
+{
+    public static ModelInferResponse ToResponse(string modelName, string requestId, RoutedResult routed, bool revealArm, bool raw, HashSet<string>? outputs)
+    {
+        var result = routed.Result;
+        int batch = result.Predictions!.Length;
+        var response = new ModelInferResponse { ModelName = modelName, ModelVersion = "1", Id = requestId };
+        response.Parameters[ResponseParameters.EnsembleStrategy] = new InferParameter { StringParam = result.Strategy };
+        response.Parameters[ResponseParameters.Fallback] = new InferParameter { BoolParam = result.Fallback };
+        response.Parameters[ResponseParameters.FallbackReason] = new InferParameter { StringParam = result.FallbackReason ?? "" };
+        response.Parameters[ResponseParameters.MembersAnswered] = new InferParameter { Int64Param = result.MembersAnswered };
+        if (revealArm)
+        {
+            response.Parameters[ResponseParameters.Arm] = new InferParameter { StringParam = routed.Arm.Name };
+        }
+
+        if (outputs is null || outputs.Contains(ResponseParameters.ProbabilitiesOutput))
+        {
+            var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = ResponseParameters.ProbabilitiesOutput, Datatype = "FP32" };
+            tensor.Shape.Add(batch);
+            tensor.Shape.Add(OutputValidator.Classes);
+            if (raw)
+            {
+                response.RawOutputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(result.Probabilities.AsSpan())));
+            }
+            else
+            {
+                tensor.Contents = new InferTensorContents();
+                tensor.Contents.Fp32Contents.AddRange(result.Probabilities);
+            }
+
+            response.Outputs.Add(tensor);
+        }
+
+        if (outputs is null || outputs.Contains(ResponseParameters.PredictionsOutput))
+        {
+            var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = ResponseParameters.PredictionsOutput, Datatype = "INT64" };
+            tensor.Shape.Add(batch);
+            var labels = result.Predictions.Select(p => (long)p).ToArray();
+            if (raw)
+            {
+                response.RawOutputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(labels.AsSpan())));
+            }
+            else
+            {
+                tensor.Contents = new InferTensorContents();
+                tensor.Contents.Int64Contents.AddRange(labels);
+            }
+
+            response.Outputs.Add(tensor);
+        }
+
+        return response;
+    }
+}

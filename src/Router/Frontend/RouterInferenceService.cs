@@ -1,0 +1,135 @@
+using EnsembleGrpc.Protocol;
+using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Preprocessing;
+using EnsembleGrpc.Router.Traffic;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace EnsembleGrpc.Router.Frontend;
+
+/// <summary>
+/// The router's Open Inference Protocol service: each ensemble is a virtual model. This class only maps the protocol
+/// to the engine and back; every outcome becomes a deliberate status code (clients never see UNKNOWN, and internals
+/// never leak: an unexpected exception is logged and answered INTERNAL).
+/// </summary>
+public sealed partial class RouterInferenceService(
+    RoutingConfigProvider config,
+    ImagePreprocessor preprocessor,
+    TrafficRouter router,
+    ILogger<RouterInferenceService> logger) : GRPCInferenceService.GRPCInferenceServiceBase
+{
+    public const string ServerName = "ensemblegrpc-router";
+    public const string Platform = "ensemble";
+
+    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerLiveResponse { Live = true });
+
+    // A loaded configuration is the router's readiness: member health degrades answers (fallback), not readiness.
+    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerReadyResponse { Ready = config.Current.Ensembles.Count > 0 });
+
+    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
+        Task.FromResult(new ModelReadyResponse { Ready = config.Current.Ensembles.ContainsKey(request.Name) && request.Version is "" or "1" });
+
+    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerMetadataResponse { Name = ServerName, Version = typeof(RouterInferenceService).Assembly.GetName().Version?.ToString() ?? "0" });
+
+    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    {
+        var ensemble = FindEnsemble(request.Name);
+        var response = new ModelMetadataResponse { Name = ensemble.Name, Platform = Platform };
+        response.Versions.Add("1");
+        // The canonical input; UINT8 images [N,H,W] / [N,H,W,C] are accepted too (see ImagePreprocessor.Accepted).
+        response.Inputs.Add(Tensor("input", "FP32", -1, 1, ModelInput.Height, ModelInput.Width));
+        response.Outputs.Add(Tensor(ResponseParameters.ProbabilitiesOutput, "FP32", -1, OutputValidator.Classes));
+        response.Outputs.Add(Tensor(ResponseParameters.PredictionsOutput, "INT64", -1));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return await InferAsync(request, context).ConfigureAwait(false);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw CallerGone(context);
+        }
+        catch (Exception ex)
+        {
+            Log.Unexpected(logger, request.Id, ex);
+            throw new RpcException(new Status(StatusCode.Internal, "internal error in the router; see its log"));
+        }
+    }
+
+    private async Task<ModelInferResponse> InferAsync(ModelInferRequest request, ServerCallContext context)
+    {
+        var ensemble = FindEnsemble(request.ModelName);
+        if (request.ModelVersion is not ("" or "1"))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"model '{request.ModelName}' has only version 1; asked for '{request.ModelVersion}'."));
+        }
+
+        var tensor = InferRequestMapper.TryGetTensor(request, out string? error) ?? throw Invalid(error!);
+        var outputs = InferRequestMapper.RequestedOutputs(request, out error);
+        if (error is not null)
+        {
+            throw Invalid(error);
+        }
+
+        var preprocessed = preprocessor.Preprocess(tensor, ensemble.MaxBatchSize);
+        if (preprocessed.Input is null)
+        {
+            throw Invalid(preprocessed.Error!);
+        }
+
+        string? strategy = InferRequestMapper.StringParameter(request, ResponseParameters.EnsembleStrategy);
+        string? routingKey = InferRequestMapper.StringParameter(request, ResponseParameters.RoutingKey)
+            ?? context.RequestHeaders.GetValue(ResponseParameters.RoutingKeyHeader);
+        var arm = router.SelectArm(ensemble, strategy, routingKey, out error) ?? throw Invalid(error!);
+
+        // The arm is recorded with the request id; a request without an id gets one, echoed so feedback can refer to it.
+        string requestId = string.IsNullOrEmpty(request.Id) ? Guid.NewGuid().ToString("N") : request.Id;
+        var routed = await router.RouteAsync(ensemble, arm, preprocessed.Input, requestId, context.CancellationToken).ConfigureAwait(false);
+        return routed.Result.Kind switch
+        {
+            EnsembleResultKind.Answered => InferResponseMapper.ToResponse(ensemble.Name, requestId, routed, ensemble.RevealArm, request.RawInputContents.Count > 0, outputs),
+            EnsembleResultKind.Unavailable => throw new RpcException(new Status(StatusCode.Unavailable, routed.Result.Message!)),
+            _ => throw CallerGone(context),
+        };
+    }
+
+    private EnsembleModel FindEnsemble(string name)
+    {
+        var current = config.Current;
+        return current.Ensembles.TryGetValue(name, out var ensemble)
+            ? ensemble
+            : throw new RpcException(new Status(StatusCode.NotFound, $"model '{name}' is not served by this router; models: {string.Join(", ", current.Ensembles.Keys)}."));
+    }
+
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    private static RpcException CallerGone(ServerCallContext context) =>
+        context.Deadline <= DateTime.UtcNow
+            ? new RpcException(new Status(StatusCode.DeadlineExceeded, "the deadline passed before the ensemble answered"))
+            : new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
+
+    private static ModelMetadataResponse.Types.TensorMetadata Tensor(string name, string datatype, params long[] shape)
+    {
+        var tensor = new ModelMetadataResponse.Types.TensorMetadata { Name = name, Datatype = datatype };
+        tensor.Shape.AddRange(shape);
+        return tensor;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 600, EventName = "UnexpectedInferError", Level = LogLevel.Error, Message = "Unexpected error in ModelInfer (request {RequestId}); answered INTERNAL.")]
+        public static partial void Unexpected(ILogger logger, string requestId, Exception exception);
+    }
+}

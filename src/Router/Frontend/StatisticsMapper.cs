@@ -1,0 +1,96 @@
+using EnsembleGrpc.Protocol.Admin;
+using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Traffic;
+
+namespace EnsembleGrpc.Router.Frontend;
+
+/// <summary>Builds the admin statistics message from the counters, for the arms and members of the active config.</summary>
+public static class StatisticsMapper
+{
+    public static EnsembleStatistics ToMessage(EnsembleModel ensemble, TrafficStatistics statistics, EndpointRegistry endpoints)
+    {
+        var message = new EnsembleStatistics { Name = ensemble.Name };
+        foreach (var arm in ensemble.Arms)
+        {
+            var counters = statistics.Arm(ensemble.Name, arm.Name);
+            var stats = new EnsembleGrpc.Protocol.Admin.ArmStatistics
+            {
+                Name = arm.Name,
+                Strategy = arm.Strategy,
+                Weight = arm.Weight,
+                Requests = (ulong)counters.Requests,
+                Errors = (ulong)counters.Errors,
+                Fallbacks = (ulong)counters.Fallbacks,
+                Latency = Latency(counters.Latency.Snapshot()),
+                FeedbackRows = (ulong)counters.FeedbackRows,
+                FeedbackCorrect = (ulong)counters.FeedbackCorrect,
+                OnlineAccuracy = counters.OnlineAccuracy,
+            };
+            foreach (var (reason, count) in counters.FallbackReasons)
+            {
+                stats.FallbackReasons[reason] = (ulong)count;
+            }
+
+            message.Arms.Add(stats);
+        }
+
+        if (ensemble.Shadow is { } shadow)
+        {
+            var counters = statistics.Shadow(ensemble.Name);
+            message.Shadow = new ShadowStatistics
+            {
+                Arm = shadow.Arm.Name,
+                SamplePercent = shadow.SamplePercent,
+                Enqueued = (ulong)counters.Enqueued,
+                Dropped = (ulong)counters.Dropped,
+                Completed = (ulong)counters.Completed,
+                Errors = (ulong)counters.Errors,
+                ComparedRows = (ulong)counters.ComparedRows,
+                AgreedRows = (ulong)counters.AgreedRows,
+                Agreement = counters.Agreement,
+                Latency = Latency(counters.Latency.Snapshot()),
+            };
+        }
+
+        foreach (var member in ensemble.Members)
+        {
+            var stats = new MemberStatistics { Name = member.Name, Failures = (ulong)statistics.MemberFailures(ensemble.Name, member.Name) };
+            foreach (var address in member.Endpoints)
+            {
+                var state = endpoints.Find(address, new EndpointSettings(ensemble.Timeout, ensemble.Breaker));
+                var endpoint = new EndpointStatistics
+                {
+                    Address = address,
+                    // An endpoint never called yet has no pipeline; its breaker is closed by definition.
+                    BreakerState = state is null ? "closed" : BreakerStates.ToKey(state.BreakerState),
+                    Successes = (ulong)(state?.Successes ?? 0),
+                    Failures = (ulong)(state?.Failures ?? 0),
+                    InFlight = state?.InFlight ?? 0,
+                };
+                if (state is not null)
+                {
+                    foreach (var (kind, count) in state.FailuresByKind)
+                    {
+                        endpoint.FailuresByKind[kind] = (ulong)count;
+                    }
+                }
+
+                stats.Endpoints.Add(endpoint);
+            }
+
+            message.Members.Add(stats);
+        }
+
+        return message;
+    }
+
+    private static LatencySummary Latency(LatencySnapshot snapshot) => new()
+    {
+        Count = (ulong)snapshot.Count,
+        P50Ms = snapshot.P50Ms,
+        P90Ms = snapshot.P90Ms,
+        P99Ms = snapshot.P99Ms,
+        MaxMs = snapshot.MaxMs,
+    };
+}

@@ -1,0 +1,10 @@
+namespace EnsembleGrpc.Router.Hosting;
+
+/// <summary>
+/// <c>dotnet run --project src/Router -- --config config/routing.json --port 8000</c>
+/// (switches: <see cref="RouterCommandLine"/>; defaults: <see cref="RouterOptions"/>; the routing file: config/README.md).
+/// </summary>
+public static class Program
+{
+    public static Task<int> Main(string[] args) => RouterHost.RunAsync(args);
+}

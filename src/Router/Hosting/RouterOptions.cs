@@ -1,0 +1,22 @@
+namespace EnsembleGrpc.Router.Hosting;
+
+/// <summary>Process-level settings of the router (the routing itself lives in the routing file).</summary>
+public sealed class RouterOptions
+{
+    public const string SectionName = "Router";
+
+    /// <summary>The routing file. Default <c>config/routing.json</c> (relative to the working directory).</summary>
+    public string Config { get; set; } = "config/routing.json";
+
+    /// <summary>Address to listen on. Default 127.0.0.1.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Port to listen on; 0 picks a free one. Default 8000.</summary>
+    public int Port { get; set; } = 8000;
+
+    /// <summary>Whether the routing file is watched and hot-reloaded. Default true.</summary>
+    public bool Watch { get; set; } = true;
+
+    /// <summary>How many recent request ids are remembered for feedback. Default 100000.</summary>
+    public int LedgerCapacity { get; set; } = Traffic.RequestLedger.DefaultCapacity;
+}

@@ -1,0 +1,86 @@
+using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Frontend;
+using EnsembleGrpc.Router.Preprocessing;
+using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Traffic;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EnsembleGrpc.Router.Hosting;
+
+/// <summary>
+/// One registration per concept. Everything is a singleton (per-request state lives on the stack). TimeProvider and
+/// Random are only added when absent, so a test registers its own first. The default Random is Random.Shared, which
+/// is thread-safe; an injected one must be too when requests run concurrently.
+/// </summary>
+public static class RouterServiceCollectionExtensions
+{
+    public static IServiceCollection AddRouterConfiguration(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IMetaModelLoader, OnnxMetaModelLoader>();
+        services.TryAddSingleton<RoutingConfigValidator>();
+        services.TryAddSingleton<RouterModelBuilder>();
+        services.TryAddSingleton(sp => new RoutingConfigProvider(
+            sp.GetRequiredService<IOptions<RouterOptions>>().Value.Config,
+            sp.GetRequiredService<RouterModelBuilder>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RoutingConfigProvider>>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RouterOptions>>().Value.Watch
+            ? new ConfigFileWatcher(sp.GetRequiredService<RoutingConfigProvider>())
+            : new NoOpHostedService());
+        return services;
+    }
+
+    public static IServiceCollection AddEnsembles(this IServiceCollection services)
+    {
+        services.TryAddSingleton(Random.Shared);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, BaggingStrategy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, BoostingStrategy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, StackingStrategy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, VoteStrategy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, BestStrategy>());
+        services.TryAddSingleton<AggregationStrategies>();
+        services.TryAddSingleton<FanOutExecutor>();
+        services.TryAddSingleton<EnsembleExecutor>();
+        services.TryAddSingleton<ImagePreprocessor>();
+        return services;
+    }
+
+    public static IServiceCollection AddRouterResilience(this IServiceCollection services)
+    {
+        services.AddOptions<WorkerClientOptions>();
+        services.TryAddSingleton<EndpointRegistry>();
+        services.TryAddSingleton<IWorkerClient, GrpcWorkerClient>();
+        services.TryAddSingleton<IMemberInvoker, ResilientMemberInvoker>();
+        return services;
+    }
+
+    public static IServiceCollection AddTraffic(this IServiceCollection services)
+    {
+        services.TryAddSingleton<TrafficStatistics>();
+        services.TryAddSingleton(sp => new RequestLedger(sp.GetRequiredService<IOptions<RouterOptions>>().Value.LedgerCapacity));
+        services.TryAddSingleton<ShadowDispatcher>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ShadowDispatcher>());
+        services.TryAddSingleton<TrafficRouter>();
+        return services;
+    }
+
+    public static IServiceCollection AddRouterFrontend(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RouterInferenceService>();
+        services.TryAddSingleton<RouterAdminService>();
+        return services;
+    }
+
+    private sealed class NoOpHostedService : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

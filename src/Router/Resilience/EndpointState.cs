@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace EnsembleGrpc.Router.Resilience;
+
+/// <summary>
+/// The mutable runtime state of one worker endpoint: its resilience pipeline (circuit breaker around a timeout), the
+/// breaker's state, calls in flight (for power-of-two-choices) and outcome counters (for statistics).
+/// </summary>
+public sealed class EndpointState
+{
+    private readonly ConcurrentDictionary<string, long> _failuresByKind = new(StringComparer.Ordinal);
+    private long _successes;
+    private int _inFlight;
+
+    public EndpointState(string address, EndpointSettings settings, ResiliencePipeline<float[]> pipeline, CircuitBreakerStateProvider breaker)
+    {
+        Address = address;
+        Settings = settings;
+        Pipeline = pipeline;
+        Breaker = breaker;
+    }
+
+    public string Address { get; }
+
+    public EndpointSettings Settings { get; }
+
+    public ResiliencePipeline<float[]> Pipeline { get; }
+
+    public CircuitBreakerStateProvider Breaker { get; }
+
+    public CircuitState BreakerState => Breaker.CircuitState;
+
+    /// <summary>Closed or half-open: worth sending a call to (half-open lets one probe through).</summary>
+    public bool IsHealthy => BreakerState is CircuitState.Closed or CircuitState.HalfOpen;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public long Successes => Interlocked.Read(ref _successes);
+
+    public long Failures => _failuresByKind.Values.Sum();
+
+    public IReadOnlyDictionary<string, long> FailuresByKind => new Dictionary<string, long>(_failuresByKind);
+
+    public void Enter() => Interlocked.Increment(ref _inFlight);
+
+    public void Exit() => Interlocked.Decrement(ref _inFlight);
+
+    public void RecordSuccess() => Interlocked.Increment(ref _successes);
+
+    public void RecordFailure(string kind) => _failuresByKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
+}

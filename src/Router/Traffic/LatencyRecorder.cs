@@ -1,0 +1,52 @@
+namespace EnsembleGrpc.Router.Traffic;
+
+/// <summary>
+/// Latencies of the most recent calls (a fixed ring, so memory stays bounded under any load) and their percentiles.
+/// Recent samples are what an operator comparing arms wants; the count is cumulative.
+/// </summary>
+public sealed class LatencyRecorder(int capacity = 4096)
+{
+    private readonly double[] _samples = new double[capacity];
+    private readonly Lock _gate = new();
+    private long _count;
+    private double _max;
+
+    public void Record(TimeSpan latency)
+    {
+        double ms = latency.TotalMilliseconds;
+        lock (_gate)
+        {
+            _samples[_count % _samples.Length] = ms;
+            _count++;
+            _max = Math.Max(_max, ms);
+        }
+    }
+
+    public LatencySnapshot Snapshot()
+    {
+        double[] copy;
+        long count;
+        double max;
+        lock (_gate)
+        {
+            count = _count;
+            max = _max;
+            copy = _samples.AsSpan(0, (int)Math.Min(count, _samples.Length)).ToArray();
+        }
+
+        Array.Sort(copy);
+        return new LatencySnapshot(count, Percentile(copy, 0.50), Percentile(copy, 0.90), Percentile(copy, 0.99), max);
+    }
+
+    /// <summary>Nearest-rank percentile of sorted samples; 0 when there are none.</summary>
+    internal static double Percentile(double[] sorted, double q)
+    {
+        if (sorted.Length == 0)
+        {
+            return 0;
+        }
+
+        int rank = (int)Math.Ceiling(q * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+}

@@ -1,0 +1,48 @@
+namespace EnsembleGrpc.Router.Traffic;
+
+/// <summary>The running counters of an ensemble's shadow traffic.</summary>
+public sealed class ShadowCounters
+{
+    private long _enqueued;
+    private long _dropped;
+    private long _completed;
+    private long _errors;
+    private long _comparedRows;
+    private long _agreedRows;
+
+    public LatencyRecorder Latency { get; } = new();
+
+    public long Enqueued => Interlocked.Read(ref _enqueued);
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public long Completed => Interlocked.Read(ref _completed);
+
+    public long Errors => Interlocked.Read(ref _errors);
+
+    public long ComparedRows => Interlocked.Read(ref _comparedRows);
+
+    public long AgreedRows => Interlocked.Read(ref _agreedRows);
+
+    /// <summary>Share of compared rows where the shadow predicted what the primary answered; 0 before any.</summary>
+    public double Agreement => ComparedRows == 0 ? 0 : (double)AgreedRows / ComparedRows;
+
+    public void RecordEnqueued() => Interlocked.Increment(ref _enqueued);
+
+    public void RecordDropped() => Interlocked.Increment(ref _dropped);
+
+    public void RecordError(TimeSpan latency)
+    {
+        Interlocked.Increment(ref _errors);
+        Latency.Record(latency);
+    }
+
+    public void RecordCompleted(TimeSpan latency, int compared, int agreed)
+    {
+        Interlocked.Add(ref _comparedRows, compared);
+        Interlocked.Add(ref _agreedRows, agreed);
+        Latency.Record(latency);
+        // Last, so that a reader who sees the completion also sees its rows.
+        Interlocked.Increment(ref _completed);
+    }
+}

@@ -1,0 +1,101 @@
+using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Tests.Support;
+using static EnsembleGrpc.Router.Tests.Support.TestModels;
+
+namespace EnsembleGrpc.Router.Tests.Ensemble;
+
+public sealed class EnsembleExecutorTests
+{
+    private static readonly EnsembleExecutor Executor = new(new FanOutExecutor(new NeverCalledInvoker(), TimeProvider.System), AggregationStrategies.CreateDefault());
+
+    [Fact]
+    public void All_members_valid_uses_the_arm_strategy()
+    {
+        var members = new[] { Member("a"), Member("b"), Member("c") };
+        var arm = Arm("vote", "vote", 1, members);
+
+        var result = Executor.Aggregate(EnsembleOf(members, [arm]), arm, 1, [Ok("a", Row(1, 0.9f)), Ok("b", Row(2, 0.6f)), Ok("c", Row(2, 0.6f))], callerCancelled: false);
+
+        Assert.Equal(EnsembleResultKind.Answered, result.Kind);
+        Assert.Equal("vote", result.Strategy);
+        Assert.False(result.Fallback);
+        Assert.Equal(3, result.MembersAnswered);
+        Assert.Equal([2], result.Predictions!);
+    }
+
+    [Fact]
+    public void Invalid_member_output_falls_back_to_bagging_over_the_valid_ones()
+    {
+        var members = new[] { Member("a"), Member("b"), Member("c") };
+        var arm = Arm("vote", "vote", 1, members);
+        var bad = Row(2, 0.6f);
+        bad[0] = float.PositiveInfinity;
+
+        var result = Executor.Aggregate(EnsembleOf(members, [arm]), arm, 1, [Ok("a", Row(1, 0.9f)), Ok("b", bad), Ok("c", Row(2, 0.6f))], callerCancelled: false);
+
+        Assert.Equal(EnsembleResultKind.Answered, result.Kind);
+        Assert.Equal("bagging", result.Strategy);
+        Assert.True(result.Fallback);
+        Assert.Equal(2, result.MembersAnswered);
+        Assert.Equal(["invalid_output"], result.FallbackCategories);
+        Assert.Contains("b: invalid_output", result.FallbackReason, StringComparison.Ordinal);
+        Assert.Equal(MemberFailureKind.InvalidOutput, result.Outcomes[1].Failure);
+        // Bagging over a and c: (0.9 + 0.1/9)/2 for class 1 vs (0.1/9 + 0.6)/2 for class 2.
+        Assert.Equal([1], result.Predictions!);
+    }
+
+    [Fact]
+    public void Failed_meta_model_falls_back_with_the_strategy_reason()
+    {
+        var members = new[] { Member("a"), Member("b") };
+        var arm = Arm("stack", "stacking", 1, members) with
+        {
+            MetaModel = new() { Name = "meta", MemberOrder = ["a", "b"], Runner = new FakeMetaModel((_, _, _) => throw new InvalidOperationException("ort says no")) },
+        };
+
+        var result = Executor.Aggregate(EnsembleOf(members, [arm]), arm, 1, [Ok("a", Row(1, 0.9f)), Ok("b", Row(1, 0.6f))], callerCancelled: false);
+
+        Assert.True(result.Fallback);
+        Assert.Equal("bagging", result.Strategy);
+        Assert.Equal([EnsembleExecutor.StrategyFailedCategory], result.FallbackCategories);
+        Assert.Equal("stacking could not complete: meta-model 'meta' failed: ort says no", result.FallbackReason);
+    }
+
+    [Fact]
+    public void Below_quorum_is_unavailable_naming_every_member()
+    {
+        var members = new[] { Member("a"), Member("b"), Member("c") };
+        var arm = Arm("bag", "bagging", 1, members);
+
+        var result = Executor.Aggregate(EnsembleOf(members, [arm], quorum: 2), arm, 1,
+            [Ok("a", Row(1, 0.9f)), Fail("b", MemberFailureKind.Timeout, "no answer within 100 ms"), Fail("c", MemberFailureKind.BreakerOpen, "circuit breaker is open")],
+            callerCancelled: false);
+
+        Assert.Equal(EnsembleResultKind.Unavailable, result.Kind);
+        Assert.Contains("1 of 3 members answered, quorum is 2", result.Message, StringComparison.Ordinal);
+        Assert.Contains("a: ok", result.Message, StringComparison.Ordinal);
+        Assert.Contains("b: timeout (no answer within 100 ms)", result.Message, StringComparison.Ordinal);
+        Assert.Contains("c: breaker_open (circuit breaker is open)", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Caller_cancellation_is_its_own_kind()
+    {
+        var members = new[] { Member("a") };
+        var arm = Arm("bag", "bagging", 1, members);
+
+        var result = Executor.Aggregate(EnsembleOf(members, [arm]), arm, 1, [Fail("a", MemberFailureKind.Cancelled, "gone")], callerCancelled: true);
+
+        Assert.Equal(EnsembleResultKind.Cancelled, result.Kind);
+    }
+
+    private static MemberOutcome Ok(string member, float[] probabilities) => MemberOutcome.Success(member, "http://x", probabilities, TimeSpan.Zero);
+
+    private static MemberOutcome Fail(string member, MemberFailureKind kind, string error) => MemberOutcome.Failed(member, "http://x", kind, error, TimeSpan.Zero);
+
+    private sealed class NeverCalledInvoker : IMemberInvoker
+    {
+        public Task<MemberOutcome> InvokeAsync(EnsembleGrpc.Router.Configuration.MemberModel member, EnsembleGrpc.Router.Configuration.EnsembleModel ensemble, EnsembleGrpc.Router.Preprocessing.ModelInput input, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("not used by these tests");
+    }
+}

@@ -1,0 +1,155 @@
+using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Preprocessing;
+using EnsembleGrpc.Router.Resilience;
+using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly.CircuitBreaker;
+using static EnsembleGrpc.Router.Tests.Support.TestModels;
+
+namespace EnsembleGrpc.Router.Tests.Resilience;
+
+public sealed class ResilientMemberInvokerTests
+{
+    private static readonly ModelInput Input = new(new float[784], 1);
+
+    private readonly EndpointRegistry _registry = new(TimeProvider.System, NullLogger<EndpointRegistry>.Instance);
+    private readonly ScriptedClient _client = new();
+
+    [Fact]
+    public async Task Worker_failures_open_the_breaker_and_then_calls_are_refused_without_reaching_the_worker()
+    {
+        var member = Member("a", endpoints: "http://127.0.0.1:9001");
+        var ensemble = EnsembleOf([member], []);
+        var invoker = Create();
+        _client.Behaviour = (_, _) => throw new RpcException(new Status(StatusCode.Unavailable, "connection refused"));
+
+        for (int i = 0; i < ensemble.Breaker.MinimumThroughput; i++)
+        {
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None);
+            Assert.Equal(MemberFailureKind.WorkerError, outcome.Failure);
+            Assert.Contains("Unavailable: connection refused", outcome.Error, StringComparison.Ordinal);
+        }
+
+        var state = _registry.Find("http://127.0.0.1:9001", new EndpointSettings(ensemble.Timeout, ensemble.Breaker))!;
+        Assert.Equal(CircuitState.Open, state.BreakerState);
+        int calls = _client.Calls;
+
+        var refused = await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None);
+
+        Assert.Equal(MemberFailureKind.BreakerOpen, refused.Failure);
+        Assert.Equal(calls, _client.Calls);
+        Assert.Equal(ensemble.Breaker.MinimumThroughput, state.FailuresByKind["worker_error"]);
+        Assert.Equal(1, state.FailuresByKind["breaker_open"]);
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_never_counts_against_the_worker()
+    {
+        var member = Member("a", endpoints: "http://127.0.0.1:9002");
+        var ensemble = EnsembleOf([member], []);
+        var invoker = Create();
+
+        for (int i = 0; i < 20; i++)
+        {
+            using var caller = new CancellationTokenSource();
+            bool asRpc = i % 2 == 0;
+            // The caller goes away while the call is in flight; the transport reports it either way.
+            _client.Behaviour = (_, token) =>
+            {
+                caller.Cancel();
+                token.ThrowIfCancellationRequested();
+                throw new InvalidOperationException("the linked token must be cancelled");
+            };
+            if (asRpc)
+            {
+                _client.Behaviour = (_, _) =>
+                {
+                    caller.Cancel();
+                    throw new RpcException(new Status(StatusCode.Cancelled, "call cancelled"));
+                };
+            }
+
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, caller.Token);
+            Assert.Equal(MemberFailureKind.Cancelled, outcome.Failure);
+        }
+
+        var state = _registry.Find("http://127.0.0.1:9002", new EndpointSettings(ensemble.Timeout, ensemble.Breaker))!;
+        Assert.Equal(CircuitState.Closed, state.BreakerState);
+        Assert.Equal(0, state.Failures);
+    }
+
+    [Fact]
+    public async Task A_worker_slower_than_the_timeout_is_a_timeout()
+    {
+        var member = Member("a", endpoints: "http://127.0.0.1:9003");
+        var ensemble = EnsembleOf([member], [], timeout: TimeSpan.FromMilliseconds(50));
+        _client.Behaviour = async (_, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return Row(1, 1f);
+        };
+
+        var outcome = await Create().InvokeAsync(member, ensemble, Input, CancellationToken.None);
+
+        Assert.Equal(MemberFailureKind.Timeout, outcome.Failure);
+        Assert.Contains("no answer within 50 ms", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replicas_behind_an_open_breaker_are_skipped()
+    {
+        var broken = Member("a", endpoints: "http://127.0.0.1:9004");
+        var ensemble = EnsembleOf([broken], []);
+        var invoker = Create();
+        _client.Behaviour = (endpoint, _) => endpoint.EndsWith("9004", StringComparison.Ordinal)
+            ? throw new RpcException(new Status(StatusCode.Internal, "broken"))
+            : Task.FromResult(Row(1, 1f));
+        for (int i = 0; i < ensemble.Breaker.MinimumThroughput; i++)
+        {
+            await invoker.InvokeAsync(broken, ensemble, Input, CancellationToken.None);
+        }
+
+        var replicated = Member("a", endpoints: ["http://127.0.0.1:9004", "http://127.0.0.1:9005"]);
+        for (int i = 0; i < 20; i++)
+        {
+            var outcome = await invoker.InvokeAsync(replicated, ensemble, Input, CancellationToken.None);
+            Assert.True(outcome.Succeeded);
+            Assert.Equal("http://127.0.0.1:9005", outcome.Endpoint);
+        }
+    }
+
+    [Fact]
+    public void Power_of_two_choices_prefers_fewer_calls_in_flight_and_panics_to_all_when_none_is_healthy()
+    {
+        var settings = new EndpointSettings(TimeSpan.FromSeconds(1), EnsembleOf([], []).Breaker);
+        var busy = _registry.Get("http://127.0.0.1:9006", settings);
+        var idle = _registry.Get("http://127.0.0.1:9007", settings);
+        busy.Enter();
+        var random = new Random(5);
+
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Same(idle, ReplicaBalancer.Pick([busy, idle], random));
+        }
+
+        busy.Exit();
+    }
+
+    private ResilientMemberInvoker Create() => new(_client, _registry, new Random(11), TimeProvider.System);
+
+    private sealed class ScriptedClient : IWorkerClient
+    {
+        private int _calls;
+
+        public Func<string, CancellationToken, Task<float[]>> Behaviour { get; set; } = (_, _) => Task.FromResult(Row(1, 1f));
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task<float[]> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            return Behaviour(endpoint, cancellationToken);
+        }
+    }
+}
