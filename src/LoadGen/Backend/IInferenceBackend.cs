@@ -1,0 +1,18 @@
+namespace EnsembleGrpc.LoadGen.Backend;
+
+/// <summary>
+/// How LoadGen talks to a target: one inference request at a time, and the server's cumulative statistics.
+/// Implementations never throw for a failed call: the outcome carries the status (perf_analyzer's client backend,
+/// Polly's outcome values). Timing is not the backend's business: the load managers read the injected clock.
+/// </summary>
+public interface IInferenceBackend : IAsyncDisposable
+{
+    /// <summary>Sends one request and returns how it ended. Cancellation ends the call with CANCELLED.</summary>
+    ValueTask<InferOutcome> InferAsync(InferRequestData request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads the server's cumulative statistics for one model (Triton's ModelStatistics extension); null when the
+    /// server does not offer them (UNIMPLEMENTED) or could not be reached.
+    /// </summary>
+    ValueTask<ModelStatisticsSnapshot?> GetStatisticsAsync(string model, string? version, CancellationToken cancellationToken);
+}

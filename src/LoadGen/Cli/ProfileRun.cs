@@ -1,0 +1,148 @@
+using EnsembleGrpc.LoadGen.Backend;
+using EnsembleGrpc.LoadGen.Faults;
+using EnsembleGrpc.LoadGen.Inputs;
+using EnsembleGrpc.LoadGen.Load;
+using EnsembleGrpc.LoadGen.Measurement;
+using EnsembleGrpc.LoadGen.Profiling;
+using EnsembleGrpc.LoadGen.Reports;
+using Spectre.Console;
+
+namespace EnsembleGrpc.LoadGen.Cli;
+
+/// <summary>Executes validated settings: wires backend, inputs, clock and profiler, runs, and writes the report.</summary>
+public static class ProfileRun
+{
+    public static async Task<int> ExecuteAsync(RunSettings settings, IAnsiConsole console, CancellationToken abort)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var samples = settings.Input == InputKind.Dataset
+            ? InputSamples.FromDataset(Dataset.Load(settings.DatasetPath), settings.BatchSize)
+            : InputSamples.Random(settings.BatchSize, settings.InputShape, settings.Seed);
+        var requests = new RequestFactory(
+            settings.Model,
+            settings.ModelVersion,
+            settings.InputName,
+            settings.OutputName,
+            samples,
+            new RequestParameters { Strategy = settings.Strategy, RoutingKeyPattern = settings.RoutingKeyPattern, RoutingKeyCount = settings.RoutingKeyCount, Extra = settings.Parameters });
+
+        await using var backend = new GrpcInferenceBackend(settings.Target, settings.Connections, settings.Deadline);
+        var statsBackends = new List<IInferenceBackend>();
+        if (settings.ServerStatistics)
+        {
+            statsBackends.AddRange(settings.ServerStatisticsTargets.Count == 0
+                ? [backend]
+                : settings.ServerStatisticsTargets.Select(t => (IInferenceBackend)new GrpcInferenceBackend(t, 1, settings.Deadline)));
+        }
+
+        IFaultInjector? injector = settings.Fault switch
+        {
+            { WorkerCommand: { } command } f => new ManagedWorkerFaultInjector(f.WorkerName, command, f.Action, f.WorkerReadyTimeout),
+            { BeginCommand: { } begin } f => new CommandFaultInjector(begin, f.EndCommand),
+            _ => null,
+        };
+
+        var measurement = new MeasurementOptions
+        {
+            Warmup = settings.Warmup,
+            Window = settings.Window,
+            LateThreshold = settings.LateThreshold,
+            Stability = new StabilityCriteria { Tolerance = settings.StabilityTolerance, MaxWindows = settings.MaxWindows },
+        };
+        var report = new ProfileReport { Run = RunInfo(settings, startedAt, aborted: false) };
+        try
+        {
+            if (injector is not null)
+            {
+                console.MarkupLine($"Preparing fault: {Markup.Escape(injector.Description)}");
+                await injector.PrepareAsync(abort).ConfigureAwait(false);
+            }
+
+            report = await LiveProgress.RunAsync(console, settings.Live, async observer =>
+            {
+                var profiler = new Profiler(
+                    backend,
+                    requests,
+                    SystemLoadClock.CreateDefault(),
+                    measurement,
+                    new ServerStatisticsReader(statsBackends, settings.Model, settings.ModelVersion),
+                    observer,
+                    new ProfilerOptions { Arrivals = settings.Arrivals, Random = new Random(settings.Seed), MaxOutstanding = settings.MaxOutstanding });
+                switch (settings.Mode)
+                {
+                    case RunMode.RateSweep:
+                        return report with { Steps = await profiler.RateSweepAsync(settings.Rates, abort).ConfigureAwait(false) };
+                    case RunMode.RateSearch:
+                        var search = await profiler.SearchAsync(new RateSearch(settings.Rates[0], settings.Rates[^1], settings.SearchP99!.Value.TotalMilliseconds), abort).ConfigureAwait(false);
+                        return report with { Steps = search.Probes.Select(p => p.Step).OrderBy(s => s.Rate).ToArray(), Search = search };
+                    case RunMode.Fault:
+                        var (step, fault) = await profiler.FaultRunAsync(settings.Fault!.Plan, injector!, settings.Rates.Count > 0 ? settings.Rates[0] : null, settings.Concurrency[0], abort).ConfigureAwait(false);
+                        return report with { Steps = [step], Fault = fault };
+                    default:
+                        return report with { Steps = await profiler.ConcurrencySweepAsync(settings.Concurrency, abort).ConfigureAwait(false) };
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Stopped before anything was measured (e.g. while a worker was starting): still write what we have.
+        }
+        finally
+        {
+            if (injector is not null)
+            {
+                await injector.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var stats in statsBackends.Where(b => !ReferenceEquals(b, backend)))
+            {
+                await stats.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        report = report with { Run = RunInfo(settings, startedAt, abort.IsCancellationRequested) };
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            console.Profile.Width = Math.Max(console.Profile.Width, 220); // a log file has no width: keep table rows on one line
+        }
+
+        ConsoleReportWriter.Write(console, report);
+        if (settings.OutputPrefix is { } prefix)
+        {
+            foreach (var path in ReportFiles.Write(report, prefix))
+            {
+                console.MarkupLine($"wrote {Markup.Escape(path)}");
+            }
+        }
+
+        var anySuccess = report.Steps.Any(s => s.Succeeded > 0);
+        return anySuccess || abort.IsCancellationRequested ? 0 : 1;
+    }
+
+    private static RunInfo RunInfo(RunSettings s, DateTimeOffset startedAt, bool aborted) => new()
+    {
+        Target = s.Target,
+        Model = s.Model,
+        Mode = s.Mode switch
+        {
+            RunMode.RateSweep => "rate sweep",
+            RunMode.RateSearch => "rate search",
+            RunMode.Fault => "fault",
+            _ => "concurrency sweep",
+        },
+        StartedAt = startedAt,
+        BatchSize = s.BatchSize,
+        Input = s.Input == InputKind.Dataset ? "dataset" : "random",
+        Strategy = s.Strategy,
+        RoutingKeyPattern = s.RoutingKeyPattern,
+        Connections = s.Connections,
+        DeadlineMs = s.Deadline.TotalMilliseconds,
+        WarmupSeconds = s.Warmup.TotalSeconds,
+        WindowSeconds = s.Window.TotalSeconds,
+        StabilityTolerance = s.StabilityTolerance,
+        MaxWindows = s.MaxWindows,
+        LateThresholdMs = s.LateThreshold.TotalMilliseconds,
+        Arrivals = s.Mode is RunMode.RateSweep or RunMode.RateSearch || (s.Mode == RunMode.Fault && s.Rates.Count > 0) ? s.Arrivals.ToString().ToLowerInvariant() : null,
+        Aborted = aborted,
+    };
+}

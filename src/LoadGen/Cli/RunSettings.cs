@@ -1,0 +1,105 @@
+using EnsembleGrpc.LoadGen.Faults;
+using EnsembleGrpc.LoadGen.Load;
+
+namespace EnsembleGrpc.LoadGen.Cli;
+
+/// <summary>A validated command line: what to run against what, how to measure it, where to write the report.</summary>
+public sealed record RunSettings
+{
+    public required string Target { get; init; }
+
+    public required string Model { get; init; }
+
+    public string? ModelVersion { get; init; }
+
+    public RunMode Mode { get; init; }
+
+    public InputKind Input { get; init; } = InputKind.Dataset;
+
+    public string DatasetPath { get; init; } = "models/data/mnist-test.bin";
+
+    public string InputName { get; init; } = "input";
+
+    public IReadOnlyList<long> InputShape { get; init; } = [1, 28, 28];
+
+    public string? OutputName { get; init; } = "probabilities";
+
+    public int BatchSize { get; init; } = 1;
+
+    public string? Strategy { get; init; }
+
+    public string? RoutingKeyPattern { get; init; }
+
+    public long RoutingKeyCount { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; init; } = [];
+
+    public IReadOnlyList<int> Concurrency { get; init; } = [1];
+
+    public IReadOnlyList<double> Rates { get; init; } = [];
+
+    public ArrivalKind Arrivals { get; init; } = ArrivalKind.Constant;
+
+    public int Seed { get; init; } = 1;
+
+    public TimeSpan? SearchP99 { get; init; }
+
+    public int MaxOutstanding { get; init; } = 10_000;
+
+    public TimeSpan LateThreshold { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(2);
+
+    public double StabilityTolerance { get; init; } = 0.10;
+
+    public int MaxWindows { get; init; } = 10;
+
+    public int Connections { get; init; } = 4;
+
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where ModelStatistics are read; empty with <see cref="ServerStatistics"/> on means the target.</summary>
+    public IReadOnlyList<string> ServerStatisticsTargets { get; init; } = [];
+
+    public bool ServerStatistics { get; init; } = true;
+
+    public FaultSettings? Fault { get; init; }
+
+    public string? OutputPrefix { get; init; }
+
+    public bool Live { get; init; } = true;
+}
+
+public enum RunMode
+{
+    ConcurrencySweep,
+    RateSweep,
+    RateSearch,
+    Fault,
+}
+
+public enum InputKind
+{
+    Dataset,
+    Random,
+}
+
+/// <summary>The fault scenario of a run.</summary>
+public sealed record FaultSettings
+{
+    public required FaultPlan Plan { get; init; }
+
+    public string WorkerName { get; init; } = "worker";
+
+    public string? WorkerCommand { get; init; }
+
+    public FaultAction Action { get; init; } = FaultAction.Pause;
+
+    public string? BeginCommand { get; init; }
+
+    public string? EndCommand { get; init; }
+
+    public TimeSpan WorkerReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}

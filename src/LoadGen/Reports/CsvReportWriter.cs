@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+using EnsembleGrpc.LoadGen.Measurement;
+
+namespace EnsembleGrpc.LoadGen.Reports;
+
+/// <summary>One row per step (for a fault run also one per phase), invariant culture, RFC 4180 quoting.</summary>
+public static class CsvReportWriter
+{
+    public static readonly string[] Columns =
+    [
+        "label", "mode", "concurrency", "rate", "stable", "windows", "duration_s", "requests", "succeeded", "success_rate",
+        "throughput_rps", "inferences_per_s", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms",
+        "service_p50_ms", "service_p99_ms", "late_sends", "late_share", "max_send_delay_ms", "accuracy", "fallback_rate",
+        "errors", "server_queue_us", "server_compute_us",
+    ];
+
+    public static string Write(ProfileReport report)
+    {
+        var csv = new StringBuilder();
+        csv.AppendLine(string.Join(',', Columns));
+        var rows = report.Steps.ToList();
+        if (report.Fault is { } fault)
+        {
+            rows.AddRange([fault.Before, fault.During, fault.After]);
+        }
+
+        foreach (var s in rows)
+        {
+            var server = s.Server.Where(x => x.Requests > 0).ToList();
+            var requests = server.Sum(x => (double)x.Requests);
+            string? queue = requests > 0 ? N(server.Sum(x => x.QueueUsPerRequest * x.Requests) / requests) : null;
+            string? compute = requests > 0 ? N(server.Sum(x => x.ComputeUsPerRequest * x.Requests) / requests) : null;
+            string[] fields =
+            [
+                s.Label, s.Mode, s.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, s.Rate is { } r ? N(r) : string.Empty,
+                s.Stable ? "true" : "false", I(s.Windows), N(s.DurationSeconds), I(s.Requests), I(s.Succeeded), N(s.SuccessRate),
+                N(s.Throughput), N(s.InferencesPerSecond), N(s.Latency.P50Ms), N(s.Latency.P90Ms), N(s.Latency.P95Ms), N(s.Latency.P99Ms),
+                N(s.Latency.P999Ms), N(s.Latency.MaxMs), N(s.Latency.MeanMs), N(s.ServiceTime.P50Ms), N(s.ServiceTime.P99Ms),
+                I(s.LateSends), N(s.LateShare), N(s.MaxSendDelayMs), s.Accuracy is { } a ? N(a) : string.Empty, N(s.FallbackRate),
+                string.Join(';', s.Errors.Select(e => $"{e.Key}={e.Value}")), queue ?? string.Empty, compute ?? string.Empty,
+            ];
+            csv.AppendLine(string.Join(',', fields.Select(Quote)));
+        }
+
+        return csv.ToString();
+    }
+
+    private static string N(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+
+    private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string Quote(string field)
+        => field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+}

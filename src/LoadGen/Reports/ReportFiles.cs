@@ -1,0 +1,37 @@
+namespace EnsembleGrpc.LoadGen.Reports;
+
+/// <summary>Writes every file of a report next to an output prefix: PREFIX.csv, PREFIX.json and the PREFIX-*.svg plots.</summary>
+public static class ReportFiles
+{
+    public static IReadOnlyList<string> Write(ProfileReport report, string prefix)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(prefix));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var written = new List<string>();
+        void Save(string suffix, string content)
+        {
+            var path = prefix + suffix;
+            File.WriteAllText(path, content);
+            written.Add(path);
+        }
+
+        Save(".csv", CsvReportWriter.Write(report));
+        Save(".json", JsonReportWriter.Write(report));
+        if (report.Steps.Count > 0)
+        {
+            Save("-latency-throughput.svg", PlotWriter.LatencyVersusThroughput(report));
+            Save("-latency-distribution.svg", PlotWriter.LatencyDistribution(report));
+        }
+
+        if (PlotWriter.FaultTimeline(report) is { } timeline)
+        {
+            Save("-fault-timeline.svg", timeline);
+        }
+
+        return written;
+    }
+}

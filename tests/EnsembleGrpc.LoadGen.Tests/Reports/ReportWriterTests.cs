@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using EnsembleGrpc.LoadGen.Reports;
+using Spectre.Console;
+
+namespace EnsembleGrpc.LoadGen.Tests.Reports;
+
+public sealed class ReportWriterTests
+{
+    [Fact]
+    public void Csv_has_a_header_and_one_quoted_row_per_step_in_invariant_culture()
+    {
+        var lines = CsvReportWriter.Write(SampleReport.Create()).TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+
+        Assert.Equal(string.Join(',', CsvReportWriter.Columns), lines[0]);
+        Assert.Equal(5, lines.Length);
+        var first = lines[1].Split(',');
+        Assert.Equal(CsvReportWriter.Columns.Length, first.Length);
+        string Field(string column) => first[Array.IndexOf(CsvReportWriter.Columns, column)];
+        Assert.Equal("concurrency 1", Field("label"));
+        Assert.Equal("1", Field("concurrency"));
+        Assert.Equal("800", Field("throughput_rps"));
+        Assert.Equal("3.6", Field("p99_ms"));
+        Assert.Equal("0.985", Field("accuracy"));
+        Assert.Equal("Unavailable=10", Field("errors"));
+        Assert.Equal("120", Field("server_queue_us"));
+        Assert.Equal("480", Field("server_compute_us"));
+    }
+
+    [Fact]
+    public void Csv_adds_the_fault_phases()
+    {
+        var csv = CsvReportWriter.Write(SampleReport.Create(withFault: true));
+        Assert.Contains("\nbefore fault,", csv);
+        Assert.Contains("\nduring fault,", csv);
+        Assert.Contains("\nafter fault,", csv);
+    }
+
+    [Fact]
+    public void Json_holds_the_run_the_steps_and_their_breakdowns()
+    {
+        using var json = JsonDocument.Parse(JsonReportWriter.Write(SampleReport.Create(withFault: true)));
+        var root = json.RootElement;
+
+        Assert.Equal("mnist_cnn_1", root.GetProperty("run").GetProperty("model").GetString());
+        Assert.Equal(1.0 / 256, root.GetProperty("run").GetProperty("percentile_relative_error").GetDouble());
+        var steps = root.GetProperty("steps");
+        Assert.Equal(4, steps.GetArrayLength());
+        var step = steps[3];
+        Assert.Equal(8, step.GetProperty("concurrency").GetInt32());
+        Assert.Equal(7.8, step.GetProperty("latency").GetProperty("p99_ms").GetDouble(), 9);
+        Assert.Equal(10, step.GetProperty("errors").GetProperty("Unavailable").GetInt64());
+        Assert.Equal("a, \"quoted\"", step.GetProperty("by_arm")[0].GetProperty("name").GetString());
+        Assert.Equal(480, step.GetProperty("server")[0].GetProperty("compute_us_per_request").GetDouble());
+        Assert.Equal(5, step.GetProperty("distribution").GetArrayLength());
+        Assert.Equal(0.5, root.GetProperty("fault").GetProperty("during").GetProperty("success_rate").GetDouble());
+    }
+
+    [Fact]
+    public void Latency_versus_throughput_is_well_formed_svg_with_p50_p90_p99()
+    {
+        var svg = XDocument.Parse(PlotWriter.LatencyVersusThroughput(SampleReport.Create()));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+
+        Assert.Equal(ns + "svg", svg.Root!.Name);
+        var series = SeriesNames(svg);
+        Assert.Equal(["p50", "p90", "p99", "p99.9"], series);
+        var p99 = svg.Descendants(ns + "g").Single(g => (string?)g.Attribute("data-series") == "p99");
+        Assert.Equal(4, p99.Elements(ns + "circle").Count());
+        Assert.Contains(p99.Elements(ns + "text"), t => t.Value == "c=8");
+        var texts = svg.Descendants(ns + "text").Select(t => t.Value).ToList();
+        Assert.Contains("Latency vs throughput: mnist_cnn_1", texts);
+        Assert.Contains("throughput (successful requests/s)", texts);
+        Assert.Contains("latency (ms)", texts);
+        Assert.True(svg.Descendants(ns + "g").Single(g => (string?)g.Attribute("class") == "axis x").Elements(ns + "text").Count() >= 4, "x ticks");
+    }
+
+    [Fact]
+    public void Latency_distribution_has_one_series_per_step_on_a_nines_axis()
+    {
+        var svg = XDocument.Parse(PlotWriter.LatencyDistribution(SampleReport.Create()));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+
+        Assert.Equal(["concurrency 1", "concurrency 2", "concurrency 4", "concurrency 8"], SeriesNames(svg));
+        var ticks = svg.Descendants(ns + "g").Single(g => (string?)g.Attribute("class") == "axis x").Elements(ns + "text").Select(t => t.Value).ToList();
+        Assert.Contains("90%", ticks);
+        Assert.Contains("99%", ticks);
+        Assert.Contains("99.9%", ticks);
+    }
+
+    [Fact]
+    public void Fault_timeline_shades_the_fault_window()
+    {
+        var svg = XDocument.Parse(PlotWriter.FaultTimeline(SampleReport.Create(withFault: true))!);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+
+        Assert.Single(svg.Descendants(ns + "g"), g => (string?)g.Attribute("class") == "shaded");
+        Assert.Equal(["p50", "p99", "success %", "fallback %"], SeriesNames(svg));
+        Assert.Null(PlotWriter.FaultTimeline(SampleReport.Create()));
+    }
+
+    [Fact]
+    public void Report_files_are_written_next_to_the_prefix()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "loadgen-tests-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var written = ReportFiles.Write(SampleReport.Create(withFault: true), Path.Combine(directory, "out", "profile"));
+            Assert.Equal(
+                ["profile-fault-timeline.svg", "profile-latency-distribution.svg", "profile-latency-throughput.svg", "profile.csv", "profile.json"],
+                written.Select(p => Path.GetFileName(p)!).Order(StringComparer.Ordinal).ToArray());
+            Assert.All(written, path => Assert.True(new FileInfo(path).Length > 100));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Console_report_shows_every_step_and_the_fault_phases()
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+        console.Profile.Width = 240;
+        ConsoleReportWriter.Write(console, SampleReport.Create(withFault: true));
+        var text = writer.ToString();
+
+        Assert.Contains("concurrency 8", text);
+        Assert.Contains("Unavailable:10", text);
+        Assert.Contains("98.50%", text);
+        Assert.Contains("during fault", text);
+        Assert.Contains("120/480", text);
+    }
+
+    private static string[] SeriesNames(XDocument svg)
+        => svg.Descendants().Where(e => (string?)e.Attribute("class") == "series").Select(e => (string)e.Attribute("data-series")!).ToArray();
+}
