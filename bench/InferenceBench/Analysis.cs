@@ -1,0 +1,199 @@
+namespace InferenceBench;
+
+/// <summary>One ratio: the ratio of the medians, and the range of the same ratio within each repetition (paired).</summary>
+internal sealed record Ratio(string Name, string Definition, double Value, double RepMin, double RepMax, double? DifferenceMs = null);
+
+/// <summary>Medians over the repetitions, the best batch and concurrency, and the ratios the benchmark reports.</summary>
+internal sealed class Analysis
+{
+    public Analysis(BenchOptions options, RunResults results)
+    {
+        Options = options;
+        Results = results;
+        FirstModel = options.Models[0];
+        foreach (var model in options.Models)
+        {
+            foreach (var batch in OrtBatchesMeasured)
+            {
+                OrtImages[(model, batch)] = Figure.Of(results.Ort.Where(x => x.Sample.Model == model && x.Sample.Batch == batch).Select(x => x.Sample.ImagesPerSecond));
+                OrtP50[(model, batch)] = Figure.Of(results.Ort.Where(x => x.Sample.Model == model && x.Sample.Batch == batch).Select(x => x.Sample.P50Us));
+            }
+
+            var best = options.OrtBatches.Where(b => OrtImages[(model, b)].HasValue).OrderByDescending(b => OrtImages[(model, b)].Median).FirstOrDefault();
+            BestBatch[model] = best;
+        }
+
+        foreach (var level in options.WorkerLevels)
+        {
+            Worker[level] = Served(results.Worker, level);
+        }
+
+        foreach (var level in options.RouterLevels)
+        {
+            Router[level] = Served(results.Router, level);
+        }
+
+        foreach (var conns in options.H2loadConns)
+        {
+            H2load[conns] = Figure.Of(results.H2load.Where(x => x.Sample.Connections == conns).Select(x => x.Sample.RequestsPerSecond));
+        }
+
+        BestRouterLevel = Router.Where(r => r.Value.Throughput.HasValue).OrderByDescending(r => r.Value.Throughput.Median).Select(r => (int?)r.Key).FirstOrDefault();
+        Ratios = ComputeRatios();
+    }
+
+    public BenchOptions Options { get; }
+
+    public RunResults Results { get; }
+
+    public string FirstModel { get; }
+
+    public IEnumerable<int> OrtBatchesMeasured => Options.OrtBatches.Prepend(1).Distinct();
+
+    public Dictionary<(string Model, int Batch), Figure> OrtImages { get; } = [];
+
+    public Dictionary<(string Model, int Batch), Figure> OrtP50 { get; } = [];
+
+    /// <summary>Per model, the swept batch with the highest median images/s (0 when none was measured).</summary>
+    public Dictionary<string, int> BestBatch { get; } = [];
+
+    public Dictionary<int, ServedFigures> Worker { get; } = [];
+
+    public Dictionary<int, ServedFigures> Router { get; } = [];
+
+    public Dictionary<int, Figure> H2load { get; } = [];
+
+    public int? BestRouterLevel { get; }
+
+    public IReadOnlyList<Ratio> Ratios { get; }
+
+    /// <summary>
+    /// The in-process limit of an ensemble of the members on the same cores: every image runs through every member,
+    /// so the time per image is the sum of the members' times, limit = 1 / Σ(1/Tᵢ) (= member limit / 3 for three
+    /// equal members). <paramref name="bestBatch"/> uses each member's best batch.
+    /// </summary>
+    public double EnsembleLimit(bool bestBatch, int? rep = null)
+    {
+        double sum = 0;
+        foreach (var model in Options.Models)
+        {
+            var batch = bestBatch ? BestBatch[model] : 1;
+            var t = rep is null ? OrtImages[(model, batch)].Median : RepOrt(rep.Value, model, batch);
+            sum += 1 / t;
+        }
+
+        return 1 / sum;
+    }
+
+    private double RepOrt(int rep, string model, int batch)
+        => Results.Ort.Where(x => x.Rep == rep && x.Sample.Model == model && x.Sample.Batch == batch).Select(x => x.Sample.ImagesPerSecond).DefaultIfEmpty(double.NaN).First();
+
+    private double RepServed(List<(int Rep, ServedSample Sample)> samples, int rep, int level, Func<ServedSample, double> pick)
+        => samples.Where(x => x.Rep == rep && x.Sample.Concurrency == level).Select(x => pick(x.Sample)).DefaultIfEmpty(double.NaN).First();
+
+    private static ServedFigures Served(List<(int Rep, ServedSample Sample)> samples, int level)
+    {
+        var at = samples.Where(x => x.Sample.Concurrency == level).Select(x => x.Sample).ToArray();
+        return new ServedFigures(
+            Figure.Of(at.Select(s => s.Throughput)),
+            Figure.Of(at.Select(s => s.P50Ms)),
+            Figure.Of(at.Select(s => s.P99Ms)),
+            Figure.Of(at.Where(s => s.Server is not null).Select(s => s.Server!.QueueUs)),
+            Figure.Of(at.Where(s => s.Server is not null).Select(s => s.Server!.ComputeUs)),
+            Figure.Of(at.Where(s => s.Server is not null).Select(s => s.Server!.MeanBatch)),
+            at.Sum(s => s.Requests - s.Succeeded),
+            at.Where(s => s.Accuracy is not null).Select(s => s.Accuracy!.Value).DefaultIfEmpty(double.NaN).Average(),
+            at.SelectMany(s => s.Strategies).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)),
+            at.SelectMany(s => s.Errors).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)),
+            at.Count(s => !s.Stable));
+    }
+
+    private Ratio Paired(string name, string definition, double numerator, double denominator, Func<int, double> perRep, double? differenceMs = null)
+    {
+        var reps = Enumerable.Range(1, Results.RepsDone).Select(perRep).Where(v => !double.IsNaN(v) && !double.IsInfinity(v)).ToArray();
+        return new Ratio(name, definition, numerator / denominator, reps.DefaultIfEmpty(double.NaN).Min(), reps.DefaultIfEmpty(double.NaN).Max(), differenceMs);
+    }
+
+    private List<Ratio> ComputeRatios()
+    {
+        var ratios = new List<Ratio>();
+        var m = FirstModel;
+        var best = BestBatch[m];
+        foreach (var level in Options.WorkerLevels)
+        {
+            ratios.Add(Paired($"worker c={level} / ORT {m} batch 1",
+                $"served requests/s of one worker ({m}, batch-1 requests, concurrency {level}) / in-process images/s of {m} at batch 1",
+                Worker[level].Throughput.Median, OrtImages[(m, 1)].Median,
+                r => RepServed(Results.Worker, r, level, s => s.Throughput) / RepOrt(r, m, 1)));
+            if (best > 0)
+            {
+                ratios.Add(Paired($"worker c={level} / ORT {m} batch {best} (best)",
+                    $"served requests/s of one worker at concurrency {level} / in-process images/s of {m} at its best batch ({best})",
+                    Worker[level].Throughput.Median, OrtImages[(m, best)].Median,
+                    r => RepServed(Results.Worker, r, level, s => s.Throughput) / RepOrt(r, m, best)));
+            }
+        }
+
+        if (BestRouterLevel is { } rl)
+        {
+            ratios.Add(Paired($"ensemble c={rl} / limit at batch 1",
+                "router (bagging over the members, batch-1 requests, best concurrency) requests/s / ensemble limit at batch 1; " +
+                "limit = 1/Σ(1/Tᵢ) of the members' in-process images/s (= member limit / 3 for equal members, same cores)",
+                Router[rl].Throughput.Median, EnsembleLimit(bestBatch: false),
+                r => RepServed(Results.Router, r, rl, s => s.Throughput) / EnsembleLimit(false, r)));
+            if (Options.Models.All(model => BestBatch[model] > 0))
+            {
+                ratios.Add(Paired($"ensemble c={rl} / limit at best batch",
+                    "router requests/s at its best concurrency / ensemble limit from each member's best batch",
+                    Router[rl].Throughput.Median, EnsembleLimit(bestBatch: true),
+                    r => RepServed(Results.Router, r, rl, s => s.Throughput) / EnsembleLimit(true, r)));
+            }
+
+            foreach (var level in BenchOptions.OverheadLevels)
+            {
+                if (!Router.TryGetValue(level, out var router) || !Worker.TryGetValue(level, out var worker))
+                {
+                    continue;
+                }
+
+                ratios.Add(Paired($"router/worker p50 at c={level}",
+                    $"p50 latency through the router (3 members, bagging) / p50 of one worker directly, both at concurrency {level}",
+                    router.P50.Median, worker.P50.Median,
+                    r => RepServed(Results.Router, r, level, s => s.P50Ms) / RepServed(Results.Worker, r, level, s => s.P50Ms),
+                    router.P50.Median - worker.P50.Median));
+                ratios.Add(Paired($"router/worker p99 at c={level}",
+                    $"p99 latency through the router / p99 of one worker directly, both at concurrency {level}",
+                    router.P99.Median, worker.P99.Median,
+                    r => RepServed(Results.Router, r, level, s => s.P99Ms) / RepServed(Results.Worker, r, level, s => s.P99Ms),
+                    router.P99.Median - worker.P99.Median));
+            }
+        }
+
+        var loadGenPeak = Worker.Where(w => w.Value.Throughput.HasValue).Select(w => (Level: w.Key, w.Value.Throughput.Median)).OrderByDescending(x => x.Median).FirstOrDefault();
+        var h2loadPeak = H2load.Where(h => h.Value.HasValue).Select(h => (Conns: h.Key, h.Value.Median)).OrderByDescending(x => x.Median).FirstOrDefault();
+        if (loadGenPeak.Level > 0 && h2loadPeak.Conns > 0)
+        {
+            ratios.Add(Paired($"LoadGen peak / h2load peak",
+                $"LoadGen's highest requests/s against the worker (c={loadGenPeak.Level}) / h2load's highest (-c {h2loadPeak.Conns} -m {Options.H2loadStreams}), same worker, same request body",
+                loadGenPeak.Median, h2loadPeak.Median,
+                r => Options.WorkerLevels.Select(l => RepServed(Results.Worker, r, l, s => s.Throughput)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Max()
+                    / Results.H2load.Where(x => x.Rep == r).Select(x => x.Sample.RequestsPerSecond).DefaultIfEmpty(double.NaN).Max()));
+        }
+
+        return ratios;
+    }
+}
+
+/// <summary>Medians of one served concurrency level over the repetitions.</summary>
+internal sealed record ServedFigures(
+    Figure Throughput,
+    Figure P50,
+    Figure P99,
+    Figure ServerQueueUs,
+    Figure ServerComputeUs,
+    Figure ServerMeanBatch,
+    long Failed,
+    double Accuracy,
+    IReadOnlyDictionary<string, long> Strategies,
+    IReadOnlyDictionary<string, long> Errors,
+    int Unstable);

@@ -1,0 +1,137 @@
+using System.Globalization;
+
+namespace InferenceBench;
+
+/// <summary>The benchmark's settings: defaults for the full run (~6-8 min on 2 busy cores), <c>--quick</c> for ~2 min.</summary>
+internal sealed class BenchOptions
+{
+    public const string Usage = """
+        usage: bash bench/inference.sh [options]
+          --quick                  shorter windows and fewer levels (about 2 minutes after the build)
+          --reps N                 repetitions of every measurement; medians are reported (default 3, minimum 3 recommended)
+          --models LIST            member models (default mnist_cnn_1,mnist_cnn_2,mnist_cnn_3); the first is the "one worker"
+          --ort-seconds S          length of one in-process ONNX Runtime measurement (default 1.0; quick 0.4)
+          --ort-batches LIST       batch sizes swept for the best batch (default 8,16,32,64)
+          --ort-threads N          threads calling Run concurrently on one session (default 2; intra-op threads 1)
+          --worker-levels LIST     LoadGen concurrency levels against one worker (default 1,8,32,64)
+          --router-levels LIST     LoadGen concurrency levels against the router (default 1,8,32,64; quick 1,32)
+          --warmup S               LoadGen warm-up per step (default 1.0; quick 0.5)
+          --window S               LoadGen measurement window (default 1.0; quick 0.5)
+          --max-windows N          LoadGen windows per step at most (default 4; quick 3)
+          --connections N          LoadGen HTTP/2 connections (default 4: LoadGen's default)
+          --h2load-seconds S       target length of one h2load repetition (default 2; quick 1)
+          --h2load-conns LIST      h2load client connections, each with --h2load-streams streams (default 2)
+          --h2load-streams N       h2load max concurrent streams per connection (-m, default 32)
+          --skip-router REASON     do not run the router part (REASON is printed)
+          --skip-h2load            do not run h2load
+          --out DIR                where the JSON and LoadGen reports go (default artifacts/bench)
+          --pid-file FILE          append the id of every process started (bench/inference.sh kills them on exit)
+          --repo-root DIR          repository root (default: the current directory)
+        """;
+
+    public bool Help { get; private set; }
+
+    public bool Quick { get; private set; }
+
+    public int Reps { get; private set; } = 3;
+
+    public string[] Models { get; private set; } = ["mnist_cnn_1", "mnist_cnn_2", "mnist_cnn_3"];
+
+    public double OrtSeconds { get; private set; } = 1.0;
+
+    public int[] OrtBatches { get; private set; } = [8, 16, 32, 64];
+
+    public int OrtThreads { get; private set; } = 2;
+
+    public int[] WorkerLevels { get; private set; } = [1, 8, 32, 64];
+
+    public int[] RouterLevels { get; private set; } = [1, 8, 32, 64];
+
+    public double WarmupSeconds { get; private set; } = 1.0;
+
+    public double WindowSeconds { get; private set; } = 1.0;
+
+    public int MaxWindows { get; private set; } = 4;
+
+    public int Connections { get; private set; } = 4;
+
+    public double H2loadSeconds { get; private set; } = 2.0;
+
+    public int[] H2loadConns { get; private set; } = [2];
+
+    public int H2loadStreams { get; private set; } = 32;
+
+    public string? SkipRouter { get; private set; }
+
+    public bool SkipH2load { get; private set; }
+
+    public string OutDir { get; private set; } = "artifacts/bench";
+
+    public string? PidFile { get; private set; }
+
+    public string RepoRoot { get; private set; } = Directory.GetCurrentDirectory();
+
+    /// <summary>Concurrency levels at which the router's latency is compared with one worker's.</summary>
+    public static readonly int[] OverheadLevels = [1, 32];
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        // --quick first, so explicit options given with it still win.
+        if (args.Contains("--quick"))
+        {
+            o.Quick = true;
+            o.OrtSeconds = 0.4;
+            o.OrtBatches = [8, 32, 64];
+            o.RouterLevels = [1, 32];
+            o.WarmupSeconds = 0.5;
+            o.WindowSeconds = 0.5;
+            o.MaxWindows = 3;
+            o.H2loadSeconds = 1.0;
+        }
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            double D(double min, double max) => Math.Clamp(double.Parse(Next(), CultureInfo.InvariantCulture), min, max);
+            int I(int min, int max) => Math.Clamp(int.Parse(Next(), CultureInfo.InvariantCulture), min, max);
+            int[] List(int min, int max) => [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => Math.Clamp(int.Parse(s, CultureInfo.InvariantCulture), min, max)).Distinct()];
+            switch (args[i])
+            {
+                case "-h" or "--help": o.Help = true; break;
+                case "--quick": break;
+                case "--reps": o.Reps = I(1, 20); break;
+                case "--models": o.Models = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--ort-seconds": o.OrtSeconds = D(0.1, 30); break;
+                case "--ort-batches": o.OrtBatches = List(1, 1024); break;
+                case "--ort-threads": o.OrtThreads = I(1, 64); break;
+                case "--worker-levels": o.WorkerLevels = List(1, 1024); break;
+                case "--router-levels": o.RouterLevels = List(1, 1024); break;
+                case "--warmup": o.WarmupSeconds = D(0, 30); break;
+                case "--window": o.WindowSeconds = D(0.1, 30); break;
+                case "--max-windows": o.MaxWindows = I(3, 50); break;
+                case "--connections": o.Connections = I(1, 64); break;
+                case "--h2load-seconds": o.H2loadSeconds = D(0.2, 30); break;
+                case "--h2load-conns": o.H2loadConns = List(1, 64); break;
+                case "--h2load-streams": o.H2loadStreams = I(1, 1024); break;
+                case "--skip-router": o.SkipRouter = Next(); break;
+                case "--skip-h2load": o.SkipH2load = true; break;
+                case "--out": o.OutDir = Next(); break;
+                case "--pid-file": o.PidFile = Next(); break;
+                case "--repo-root": o.RepoRoot = Path.GetFullPath(Next()); break;
+                default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
+            }
+        }
+
+        if (o.Models.Length == 0)
+        {
+            throw new ArgumentException("--models needs at least one model");
+        }
+
+        // The overhead comparison needs these levels on both sides.
+        o.WorkerLevels = [.. o.WorkerLevels.Union(OverheadLevels).Order()];
+        o.RouterLevels = [.. o.RouterLevels.Union(OverheadLevels).Order()];
+        return o;
+    }
+}

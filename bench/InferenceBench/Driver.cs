@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using System.Globalization;
+using EnsembleGrpc.OnnxRuntime;
+
+namespace InferenceBench;
+
+/// <summary>
+/// Runs the whole benchmark: starts one worker per member and the router, checks the h2load request body, then
+/// repeats every measurement (in-process ORT, worker via LoadGen, h2load, router via LoadGen) <c>--reps</c> times,
+/// interleaved so slow drift of a shared machine hits every figure alike; stops everything it started.
+/// </summary>
+internal sealed class Driver(BenchOptions options)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private readonly RunResults _results = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var root = options.RepoRoot;
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var outDir = Path.GetFullPath(Path.Combine(root, options.OutDir));
+        var runDir = Path.Combine(outDir, $"inference-{stamp}");
+        Directory.CreateDirectory(runDir);
+        var bin = Path.Combine("bin", "Release", "net10.0");
+        var workerDll = Path.Combine(root, "src", "InferenceServer", bin, "EnsembleGrpc.InferenceServer.dll");
+        var loadGenDll = Path.Combine(root, "src", "LoadGen", bin, "EnsembleGrpc.LoadGen.dll");
+        var routerDll = Path.Combine(root, "src", "Router", bin, "EnsembleGrpc.Router.dll");
+        var datasetPath = Path.Combine(root, "models", "data", "mnist-test.bin");
+        foreach (var required in new[] { workerDll, loadGenDll, datasetPath })
+        {
+            if (!File.Exists(required))
+            {
+                throw new FileNotFoundException($"{required} is missing (bench/inference.sh builds it).");
+            }
+        }
+
+        var loadBefore = LoadAverage();
+        var dataset = Dataset.Load(datasetPath);
+        var ort = OrtEnvironment.GetOrCreate();
+        Log($"inference benchmark {stamp}: {Environment.ProcessorCount} CPUs, load average {loadBefore}, ORT {ort.Version}, reps {options.Reps}{(options.Quick ? " (quick)" : "")}; output {runDir}");
+
+        // The request body h2load sends: one real digit, batch 1, raw_input_contents, as LoadGen builds its requests.
+        const int digit = 0;
+        var request = InferenceClient.DigitRequest(options.Models[0], dataset, digit);
+        var bodyFile = Path.Combine(runDir, "modelinfer-request.bin");
+        var body = InferenceClient.Frame(request);
+        await File.WriteAllBytesAsync(bodyFile, body, cancellationToken);
+
+        var workers = new List<ChildProcess>();
+        var workerUris = new Dictionary<string, Uri>();
+        ChildProcess? router = null;
+        var ortRunners = new List<OrtThroughput>();
+        var workerSettings = "dynamic batching scheduler, worker defaults (concurrency 2, intra-op 1, inter-op 1, no spinning, config.json batching), logging at Warning";
+        try
+        {
+            // 1. One worker per member model, started together.
+            foreach (var model in options.Models)
+            {
+                workers.Add(ChildProcess.Start($"worker {model}", "dotnet",
+                    [workerDll, "--repository", Path.Combine(root, "models"), "--models", model, "--host", "127.0.0.1", "--port", "0"],
+                    options.PidFile, QuietLogging()));
+            }
+
+            for (var i = 0; i < workers.Count; i++)
+            {
+                var uri = await workers[i].WaitListeningAsync(StartTimeout);
+                using var client = new InferenceClient(uri);
+                await client.WaitReadyAsync([options.Models[i]], StartTimeout, cancellationToken);
+                workerUris[options.Models[i]] = uri;
+                Log($"worker {options.Models[i]} ready at {uri} (pid {workers[i].Id})");
+            }
+
+            var workerUri = workerUris[options.Models[0]];
+            using var workerClient = new InferenceClient(workerUri);
+
+            // 2. The h2load body is a valid request: once through our client (status OK, the right digit) and once
+            // as the exact bytes over h2c (grpc-status 0 in the trailers), since h2load itself only sees HTTP 200.
+            var (predicted, _, _) = await workerClient.InferAsync(request, cancellationToken);
+            var label = dataset.Labels[digit];
+            _results.Checks.Add($"h2load request body ({body.Length} bytes, {bodyFile}) through our client: status OK, predicted {predicted}, label {label}{(predicted == label ? "" : " (MISMATCH)")}");
+            _results.Checks.Add($"the same bytes POSTed over h2c: {await InferenceClient.CheckRawAsync(workerUri, body, cancellationToken)}");
+            Log(_results.Checks[^2]);
+            Log(_results.Checks[^1]);
+
+            // 3. The router over the workers, unless it is not usable.
+            _results.RouterSkipped = options.SkipRouter is { } reason ? $"router not available: {reason}"
+                : !File.Exists(routerDll) ? $"router not available: {routerDll} was not built" : null;
+            if (_results.RouterSkipped is null)
+            {
+                try
+                {
+                    var config = RouterConfig.Write(root, workerUris, Path.Combine(runDir, "routing.json"));
+                    router = ChildProcess.Start("router", "dotnet", [routerDll, "--config", config, "--host", "127.0.0.1", "--port", "0", "--watch", "false"],
+                        options.PidFile, QuietLogging(), workingDirectory: root);
+                    var routerUri = await router.WaitListeningAsync(StartTimeout);
+                    using var routerClient = new InferenceClient(routerUri);
+                    await routerClient.WaitReadyAsync([RouterConfig.Ensemble], StartTimeout, cancellationToken);
+                    var (routed, _, parameters) = await routerClient.InferAsync(InferenceClient.DigitRequest(RouterConfig.Ensemble, dataset, digit, "bagging"), cancellationToken);
+                    var strategy = parameters.GetValueOrDefault("ensemble_strategy", "(none)");
+                    _results.Checks.Add($"router at {routerUri} (pid {router.Id}, {config}): status OK, predicted {routed}, label {label}, ensemble_strategy={strategy}, members_answered={parameters.GetValueOrDefault("members_answered", "?")}");
+                    Log(_results.Checks[^1]);
+                    if (strategy != "bagging")
+                    {
+                        _results.Notes.Add($"the router answered with ensemble_strategy={strategy}, not bagging");
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _results.RouterSkipped = $"router not available: {FirstLine(ex.Message)}";
+                    Log(_results.RouterSkipped);
+                    Log(ex.Message);
+                    if (router is not null)
+                    {
+                        await router.DisposeAsync();
+                        router = null;
+                    }
+                }
+            }
+
+            Uri? routerTarget = router is null ? null : await router.WaitListeningAsync(TimeSpan.FromSeconds(1));
+
+            // 4. In-process sessions, warmed on every batch size.
+            foreach (var model in options.Models)
+            {
+                var runner = new OrtThroughput(model, Path.Combine(root, "models", model, "1", "model.onnx"), dataset);
+                ortRunners.Add(runner);
+                foreach (var batch in options.OrtBatches.Prepend(1).Distinct())
+                {
+                    runner.Measure(batch, options.OrtThreads, TimeSpan.FromMilliseconds(100));
+                }
+            }
+
+            // 5. Warm-up of the served paths (tiered JIT in the worker and router), not measured.
+            var loadGen = new LoadGenRunner(loadGenDll, options, datasetPath);
+            Log("warm-up: worker and router under load, h2load calibration (not measured)");
+            await loadGen.RunAsync(workerUri, options.Models[0], [32], Path.Combine(runDir, "warmup-worker"), null, cancellationToken, warmupSeconds: 2, maxWindows: 1);
+            if (routerTarget is not null)
+            {
+                await TryAsync("router warm-up", () => loadGen.RunAsync(routerTarget, RouterConfig.Ensemble, [32], Path.Combine(runDir, "warmup-router"), "bagging", cancellationToken, warmupSeconds: 2, maxWindows: 1));
+            }
+
+            var h2load = new H2loadRunner(options, bodyFile);
+            var h2loadRequests = new Dictionary<int, long>();
+            if (!options.SkipH2load)
+            {
+                foreach (var conns in options.H2loadConns)
+                {
+                    var calibration = await h2load.RunAsync(workerUri, workerClient, options.Models[0], conns, 5000, cancellationToken);
+                    h2loadRequests[conns] = Math.Clamp((long)(calibration.RequestsPerSecond * options.H2loadSeconds), 2000, 5_000_000);
+                    Log($"h2load -c {conns}: calibration {calibration.RequestsPerSecond:N0} req/s -> {h2loadRequests[conns]:N0} requests per repetition");
+                }
+            }
+
+            // 6. The repetitions, every measurement in each.
+            var descendingWorker = options.WorkerLevels.OrderDescending().ToArray();
+            var descendingRouter = options.RouterLevels.OrderDescending().ToArray();
+            for (var rep = 1; rep <= options.Reps; rep++)
+            {
+                Log($"repetition {rep}/{options.Reps}: in-process ORT");
+                foreach (var runner in ortRunners)
+                {
+                    foreach (var batch in options.OrtBatches.Prepend(1).Distinct())
+                    {
+                        var sample = runner.Measure(batch, options.OrtThreads, TimeSpan.FromSeconds(options.OrtSeconds));
+                        _results.Ort.Add((rep, sample));
+                    }
+
+                    Log($"  {runner.Model}: batch 1 {_results.Ort.Last(x => x.Sample.Batch == 1 && x.Sample.Model == runner.Model).Sample.ImagesPerSecond:N0} images/s, " +
+                        string.Join(", ", _results.Ort.Where(x => x.Rep == rep && x.Sample.Model == runner.Model && x.Sample.Batch != 1).Select(x => $"batch {x.Sample.Batch} {x.Sample.ImagesPerSecond:N0}")));
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                Log($"repetition {rep}/{options.Reps}: worker {options.Models[0]} via LoadGen, concurrency {string.Join(',', descendingWorker)}");
+                var repLocal = rep;
+                await TryAsync($"worker LoadGen rep {rep}", async () =>
+                {
+                    foreach (var s in await loadGen.RunAsync(workerUri, options.Models[0], descendingWorker, Path.Combine(runDir, $"worker-rep{repLocal}"), null, cancellationToken))
+                    {
+                        _results.Worker.Add((repLocal, s));
+                        Log($"  c={s.Concurrency}: {s.Throughput:N0} req/s, p50 {s.P50Ms:0.000} ms, p99 {s.P99Ms:0.000} ms{(s.Requests != s.Succeeded ? $", {s.Requests - s.Succeeded} failed" : "")}");
+                    }
+                });
+
+                foreach (var conns in h2loadRequests.Keys)
+                {
+                    await TryAsync($"h2load rep {rep}", async () =>
+                    {
+                        var s = await h2load.RunAsync(workerUri, workerClient, options.Models[0], conns, h2loadRequests[conns], cancellationToken);
+                        _results.H2load.Add((repLocal, s));
+                        Log($"  h2load -c {conns} -m {options.H2loadStreams}: {s.RequestsPerSecond:N0} req/s ({s.Succeeded:N0} succeeded, {s.Failed} failed; server counted {s.ServerSucceeded:N0})");
+                    });
+                }
+
+                if (routerTarget is not null)
+                {
+                    Log($"repetition {rep}/{options.Reps}: router via LoadGen (bagging), concurrency {string.Join(',', descendingRouter)}");
+                    await TryAsync($"router LoadGen rep {rep}", async () =>
+                    {
+                        foreach (var s in await loadGen.RunAsync(routerTarget, RouterConfig.Ensemble, descendingRouter, Path.Combine(runDir, $"router-rep{repLocal}"), "bagging", cancellationToken))
+                        {
+                            _results.Router.Add((repLocal, s));
+                            Log($"  c={s.Concurrency}: {s.Throughput:N0} req/s, p50 {s.P50Ms:0.000} ms, p99 {s.P99Ms:0.000} ms{(s.Requests != s.Succeeded ? $", {s.Requests - s.Succeeded} failed" : "")}");
+                        }
+                    });
+                }
+
+                _results.RepsDone = rep;
+            }
+        }
+        finally
+        {
+            foreach (var runner in ortRunners)
+            {
+                runner.Dispose();
+            }
+
+            if (router is not null)
+            {
+                await router.DisposeAsync();
+            }
+
+            await Task.WhenAll(workers.Select(w => w.DisposeAsync().AsTask()));
+        }
+
+        if (options.Reps < 3)
+        {
+            _results.Notes.Add($"only {options.Reps} repetition(s): medians of fewer than 3 are weak on a shared machine");
+        }
+
+        var info = new RunInfo(stamp, Environment.ProcessorCount, CpuModel(), loadBefore, LoadAverage(), GitCommit(root), Environment.Version.ToString(), ort.Version,
+            workerSettings, Math.Round(_clock.Elapsed.TotalSeconds, 1), runDir);
+        var analysis = new Analysis(options, _results);
+        var table = Report.Table(analysis, info);
+        Console.WriteLine(table);
+        var jsonPath = Path.Combine(outDir, $"inference-{stamp}.json");
+        await File.WriteAllTextAsync(jsonPath, Report.Json(analysis, info), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(runDir, "table.txt"), table, CancellationToken.None);
+        Console.WriteLine($"JSON: {jsonPath}");
+        Console.WriteLine($"LoadGen reports (JSON, CSV, SVG), the request body and the routing file: {runDir}/");
+        Console.WriteLine($"elapsed {_clock.Elapsed.TotalSeconds:0} s");
+        return 0;
+    }
+
+    /// <summary>One failed measurement is a note in the report, not the end of the run.</summary>
+    private async Task TryAsync(string what, Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _results.Notes.Add($"{what} failed: {FirstLine(ex.Message)}");
+            Log($"{what} FAILED: {ex.Message}");
+        }
+    }
+
+    /// <summary>Per-request logs off in the servers; Kestrel's "Now listening on" line stays.</summary>
+    private static Dictionary<string, string> QuietLogging() => new()
+    {
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+    };
+
+    private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0}s] {line}");
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string GitCommit(string root)
+    {
+        try
+        {
+            var head = File.ReadAllText(Path.Combine(root, ".git", "HEAD")).Trim();
+            if (head.StartsWith("ref: ", StringComparison.Ordinal))
+            {
+                var reference = Path.Combine(root, ".git", head[5..]);
+                head = File.Exists(reference) ? File.ReadAllText(reference).Trim() : head;
+            }
+
+            return head.Length >= 12 ? head[..12] + " (+ uncommitted changes, if any)" : head;
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The project's test command (README): builds the solution and runs every test project, then prints one summary
+# line "N passed, N failed, N skipped". Exits non-zero when anything fails or no test ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${CONFIGURATION:-Release}"
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+# The interop tests need an independent gRPC implementation (Debian's python3-grpcio); install it when missing.
+bash scripts/ensure-python-grpc.sh || { echo "could not install python3-grpcio (needed by the interop tests)" >&2; exit 1; }
+
+# The build fetches the native ONNX Runtime library on first use (see tools/native/fetch-onnxruntime.sh).
+dotnet build EnsembleGrpc.sln -c "$configuration" -nologo -clp:ErrorsOnly || exit 1
+
+log="$results/dotnet-test.log"
+dotnet test EnsembleGrpc.sln -c "$configuration" --no-build -nologo \
+    --logger "console;verbosity=minimal" --logger trx --results-directory "$results" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Sum the counters of every test assembly's TRX file: <Counters total=".." passed=".." failed=".." notExecuted=".." ...>
+read -r assemblies passed failed skipped < <(
+    find "$results" -name '*.trx' -print0 | xargs -0 -r grep -ho '<Counters [^>]*>' | awk '
+        { n++
+          for (i = 1; i <= NF; i++) {
+              split($i, kv, "=")
+              gsub(/[^0-9]/, "", kv[2])
+              if (kv[1] == "passed") p += kv[2]
+              else if (kv[1] == "failed" || kv[1] == "error" || kv[1] == "timeout" || kv[1] == "aborted") f += kv[2]
+              else if (kv[1] == "notExecuted") s += kv[2]
+          } }
+        END { printf "%d %d %d %d\n", n, p, f, s }')
+echo
+echo "test assemblies: $assemblies"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+    exit 1
+fi
