@@ -1,3 +1,4 @@
+using EnsembleGrpc.Datasets;
 using EnsembleGrpc.OnnxRuntime.Tests.Fixtures;
 
 namespace EnsembleGrpc.OnnxRuntime.Tests;
@@ -7,7 +8,7 @@ public sealed class MnistModelTests
 {
     private const float Tolerance = 1e-5f;
     private static readonly Lazy<ReferenceOutputs> Reference = new(() => ReferenceOutputs.Load(Paths.ModelData("reference-outputs.json")));
-    private static readonly Lazy<MnistTestSet> TestSet = new(() => MnistTestSet.Load(Paths.ModelData("mnist-test.bin")));
+    private static readonly Lazy<EgdsDataset> TestSet = new(() => EgdsDataset.Load(Paths.ModelData("mnist-test.bin")));
 
     public static TheoryData<string> Members => ["mnist_cnn_1", "mnist_cnn_2", "mnist_cnn_3"];
 
@@ -40,7 +41,7 @@ public sealed class MnistModelTests
         var shape = new long[2];
         for (int i = 0; i < expected.Length; i++)
         {
-            session.RunInto("input", TestSet.Value.Inputs(Reference.Value.TestIndices[i], 1), [1, 1, 28, 28], "probabilities", output, shape);
+            session.RunInto("input", TestSet.Value.ToModelInput(Reference.Value.TestIndices[i], 1), [1, 1, 28, 28], "probabilities", output, shape);
             AssertClose([expected[i]], output);
         }
     }
@@ -79,7 +80,7 @@ public sealed class MnistModelTests
     {
         using var session = new InferenceSession(Paths.Model("mnist_cnn_2"), new SessionOptions { IntraOpThreads = 1, AllowSpinning = false });
         const int images = 32;
-        float[][] inputs = Enumerable.Range(0, images).Select(i => TestSet.Value.Inputs(i, 1)).ToArray();
+        float[][] inputs = Enumerable.Range(0, images).Select(i => TestSet.Value.ToModelInput(i, 1)).ToArray();
         float[][] sequential = inputs.Select(x => session.RunFloat("input", x, [1, 1, 28, 28], "probabilities", out _)).ToArray();
 
         var concurrent = new float[6][][];
@@ -109,7 +110,7 @@ public sealed class MnistModelTests
         // The reference covers test_indices, which are the first images; a batch of them in one run.
         int[] indices = Reference.Value.TestIndices;
         Assert.Equal(Enumerable.Range(indices[0], count), indices);
-        return session.RunFloat("input", TestSet.Value.Inputs(indices[0], count), [count, 1, 28, 28], "probabilities", out shape);
+        return session.RunFloat("input", TestSet.Value.ToModelInput(indices[0], count), [count, 1, 28, 28], "probabilities", out shape);
     }
 
     private static void AssertClose(float[][] expected, ReadOnlySpan<float> actual)

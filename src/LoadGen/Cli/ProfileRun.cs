@@ -1,3 +1,4 @@
+using EnsembleGrpc.Datasets;
 using EnsembleGrpc.LoadGen.Backend;
 using EnsembleGrpc.LoadGen.Faults;
 using EnsembleGrpc.LoadGen.Inputs;
@@ -16,7 +17,7 @@ public static class ProfileRun
     {
         var startedAt = DateTimeOffset.UtcNow;
         var samples = settings.Input == InputKind.Dataset
-            ? InputSamples.FromDataset(Dataset.Load(settings.DatasetPath), settings.BatchSize)
+            ? InputSamples.FromDataset(EgdsDataset.Load(settings.DatasetPath), settings.BatchSize)
             : InputSamples.Random(settings.BatchSize, settings.InputShape, settings.Seed);
         var requests = new RequestFactory(
             settings.Model,

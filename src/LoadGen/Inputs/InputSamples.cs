@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EnsembleGrpc.Datasets;
 
 namespace EnsembleGrpc.LoadGen.Inputs;
 
@@ -6,7 +7,7 @@ namespace EnsembleGrpc.LoadGen.Inputs;
 public static class InputSamples
 {
     /// <summary>Batches of consecutive images of the data set as [batch, 1, rows, cols] FP32, at most <paramref name="maxBatches"/>.</summary>
-    public static IReadOnlyList<InputSample> FromDataset(Dataset dataset, int batchSize, int maxBatches = 4096)
+    public static IReadOnlyList<InputSample> FromDataset(EgdsDataset dataset, int batchSize, int maxBatches = 4096)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var imageSize = dataset.Rows * dataset.Cols;

@@ -1,6 +1,5 @@
-using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
+using EnsembleGrpc.Datasets;
 
 namespace EnsembleGrpc.InferenceServer.Tests.Support;
 
@@ -24,20 +23,9 @@ public sealed class MnistSplit
 
     public static MnistSplit Load(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        Assert.Equal("EGDS", Encoding.ASCII.GetString(bytes, 0, 4));
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
-        var count = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        Assert.Equal(28u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)));
-        Assert.Equal(28u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16)));
-        Assert.Equal(20 + (count * (Pixels + 1)), bytes.Length);
-        var images = new float[count * Pixels];
-        for (var i = 0; i < images.Length; i++)
-        {
-            images[i] = bytes[20 + i] / 255f;
-        }
-
-        return new MnistSplit(images, bytes.AsSpan(20 + (count * Pixels), count).ToArray());
+        var dataset = EgdsDataset.Load(path);
+        Assert.Equal(Pixels, dataset.ImageSize);
+        return new MnistSplit(dataset.ToModelInput(0, dataset.Count), dataset.Labels);
     }
 
     public float[] Slice(int start, int count) => Images.AsSpan(start * Pixels, count * Pixels).ToArray();

@@ -8,7 +8,7 @@ public sealed class LoadGenCommandTests
 {
     private static readonly string Dataset = Path.Combine(AppContext.BaseDirectory, "tiny.egds");
 
-    static LoadGenCommandTests() => File.WriteAllBytes(Dataset, LoadGen.Inputs.Dataset.Serialize(2, 2, new byte[8], [1, 2]));
+    static LoadGenCommandTests() => File.WriteAllBytes(Dataset, EnsembleGrpc.Datasets.EgdsDataset.Serialize(2, 2, new byte[8], [1, 2]));
 
     private static (RunSettings? Settings, IReadOnlyList<string> Errors) Bind(params string[] args)
     {

@@ -20,7 +20,7 @@ public sealed class ResilienceFunctionalTests(RouterCluster cluster, ITestOutput
         using var stop = new CancellationTokenSource();
         // Released after every answer: the waits below re-check their condition as the stream progresses.
         using var progress = new SemaphoreSlim(0);
-        var input = cluster.TestSet.Normalised(0, 4);
+        var input = cluster.TestSet.ToModelInput(0, 4);
         // A client streaming requests back to back while the worker dies and comes back.
         var stream = Task.Run(async () =>
         {
@@ -85,7 +85,7 @@ public sealed class ResilienceFunctionalTests(RouterCluster cluster, ITestOutput
     [Fact]
     public async Task A_worker_slower_than_the_timeout_is_answered_within_the_timeout_plus_a_margin_and_flagged()
     {
-        var input = cluster.TestSet.Normalised(0, 2);
+        var input = cluster.TestSet.ToModelInput(0, 2);
         for (int i = 0; i < 3; i++)
         {
             var watch = Stopwatch.StartNew();
@@ -105,7 +105,7 @@ public sealed class ResilienceFunctionalTests(RouterCluster cluster, ITestOutput
     public async Task Stacking_with_a_member_down_answers_with_bagging_over_the_rest()
     {
         var set = cluster.TestSet;
-        var input = set.Normalised(0, 20);
+        var input = set.ToModelInput(0, 20);
 
         var response = await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist_stack_down", input, 20));
 
@@ -127,7 +127,7 @@ public sealed class ResilienceFunctionalTests(RouterCluster cluster, ITestOutput
     public async Task No_member_up_is_unavailable_with_a_message_naming_each_member()
     {
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
-            await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist_down", cluster.TestSet.Normalised(0, 1), 1)));
+            await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist_down", cluster.TestSet.ToModelInput(0, 1), 1)));
 
         output.WriteLine(ex.Status.Detail);
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
@@ -139,9 +139,9 @@ public sealed class ResilienceFunctionalTests(RouterCluster cluster, ITestOutput
     [Fact]
     public async Task Bad_requests_get_precise_statuses_never_unknown()
     {
-        var notFound = await Assert.ThrowsAsync<RpcException>(async () => await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("nope", cluster.TestSet.Normalised(0, 1), 1)));
+        var notFound = await Assert.ThrowsAsync<RpcException>(async () => await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("nope", cluster.TestSet.ToModelInput(0, 1), 1)));
         var badShape = await Assert.ThrowsAsync<RpcException>(async () => await cluster.Client.ModelInferAsync(InferenceCalls.Uint8("mnist", new byte[28 * 28 * 2], [1, 28, 28, 2])));
-        var badStrategy = await Assert.ThrowsAsync<RpcException>(async () => await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist", cluster.TestSet.Normalised(0, 1), 1, strategy: "magic")));
+        var badStrategy = await Assert.ThrowsAsync<RpcException>(async () => await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist", cluster.TestSet.ToModelInput(0, 1), 1, strategy: "magic")));
 
         Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
         Assert.Contains("models: mnist", notFound.Status.Detail, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using EnsembleGrpc.Datasets;
 using EnsembleGrpc.Grpc.Client;
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Protocol.Admin;
@@ -27,7 +28,7 @@ public sealed class RouterCluster : IAsyncLifetime
 
     internal InProcessWorker Kill { get; private set; } = null!;
 
-    internal MnistTestSet TestSet { get; } = MnistTestSet.Load();
+    internal EgdsDataset TestSet { get; } = EgdsDataset.Load(Path.Combine(RepoPaths.Models, "data", "mnist-test.bin"));
 
     internal Dictionary<string, GRPCInferenceService.GRPCInferenceServiceClient> Members { get; } = [];
 

@@ -20,7 +20,7 @@ public sealed class StrategyAccuracyTests(RouterCluster cluster, ITestOutputHelp
             for (int start = 0; start < set.Count; start += Batch)
             {
                 int n = Math.Min(Batch, set.Count - start);
-                var response = await cluster.Members[member].ModelInferAsync(InferenceCalls.Fp32(member, set.Normalised(start, n), n));
+                var response = await cluster.Members[member].ModelInferAsync(InferenceCalls.Fp32(member, set.ToModelInput(start, n), n));
                 all.AddRange(InferenceCalls.Probabilities(response));
             }
 
@@ -35,7 +35,7 @@ public sealed class StrategyAccuracyTests(RouterCluster cluster, ITestOutputHelp
             for (int start = 0; start < set.Count; start += Batch)
             {
                 int n = Math.Min(Batch, set.Count - start);
-                var response = await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist", set.Normalised(start, n), n, strategy: strategy));
+                var response = await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist", set.ToModelInput(start, n), n, strategy: strategy));
                 Assert.Equal(strategy, InferenceCalls.Str(response, "ensemble_strategy"));
                 Assert.False(InferenceCalls.Fallback(response));
                 Assert.Equal(3, InferenceCalls.Answered(response));

@@ -17,7 +17,7 @@ public sealed class TrafficFunctionalTests(RouterCluster cluster, ITestOutputHel
         var latencies = new List<double>();
         for (int i = 0; i < Requests; i++)
         {
-            var input = set.Normalised(i * 5, 5);
+            var input = set.ToModelInput(i * 5, 5);
             // The same request on an ensemble without shadow: the reference answer.
             var reference = await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist", input, 5, strategy: "bagging"));
             var watch = Stopwatch.StartNew();
@@ -48,7 +48,7 @@ public sealed class TrafficFunctionalTests(RouterCluster cluster, ITestOutputHel
     [Fact]
     public async Task A_routing_key_always_lands_on_the_same_arm_which_is_revealed_when_configured()
     {
-        var input = cluster.TestSet.Normalised(0, 1);
+        var input = cluster.TestSet.ToModelInput(0, 1);
         foreach (var key in new[] { "user-1", "user-2", "user-3", "user-4" })
         {
             var arms = new HashSet<string>();
@@ -96,7 +96,7 @@ public sealed class TrafficFunctionalTests(RouterCluster cluster, ITestOutputHel
         await cluster.Admin.SetTrafficSplitAsync(split, InferenceCalls.Bearer(RouterCluster.AdminToken));
 
         var set = cluster.TestSet;
-        var response = await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist", set.Normalised(100, 10), 10, strategy: "vote", id: "feedback-1"));
+        var response = await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist", set.ToModelInput(100, 10), 10, strategy: "vote", id: "feedback-1"));
         Assert.Equal("feedback-1", response.Id);
         var feedback = new SubmitFeedbackRequest { RequestId = "feedback-1" };
         feedback.Labels.AddRange(set.Labels.Skip(100).Take(10).Select(l => (int)l));
@@ -125,7 +125,7 @@ public sealed class TrafficFunctionalTests(RouterCluster cluster, ITestOutputHel
             int start = r * N;
             var labels = set.Labels.AsSpan(start, N).ToArray();
             var pixels = set.Images(start, N).ToArray();
-            normal += Correct(await Ask(InferenceCalls.Fp32("mnist", set.Normalised(start, N), N, strategy: "bagging")), labels);
+            normal += Correct(await Ask(InferenceCalls.Fp32("mnist", set.ToModelInput(start, N), N, strategy: "bagging")), labels);
             inverted += Correct(await Ask(InferenceCalls.Uint8("mnist", pixels.Select(p => (byte)(255 - p)).ToArray(), [N, 28, 28], "bagging")), labels);
             big += Correct(await Ask(InferenceCalls.Uint8("mnist", Upscale(pixels, N, 2), [N, 56, 56], "bagging")), labels);
             // Black ink on white paper, in colour, at 42×42.
