@@ -55,7 +55,21 @@ dotnet "$router_dll" --config "$config" --host 127.0.0.1 --port "$router_port" >
 pids+=($!)
 await_line "${pids[3]}" "$logs/router.log" "Now listening on" "router"
 echo "router ready on 127.0.0.1:$router_port (log: $logs/router.log): model 'mnist', strategies bagging|boosting|stacking|vote|best"
-echo "try: /usr/bin/python3 tools/client/infer.py --target 127.0.0.1:$router_port --strategy stacking"
+echo "try: /usr/bin/python3 tools/client/ensemble.py infer --target 127.0.0.1:$router_port --strategy stacking"
 echo "Ctrl-C stops the workers and the router."
-wait -n "${pids[@]}"
-echo "a process exited; stopping the rest" >&2
+
+# Serve until the router exits. A worker that dies (or is killed to watch the fallback) is reported once; the router
+# keeps answering with the members that are left, and a worker restarted by hand on its port is picked up again.
+router_pid=${pids[3]}
+reported=()
+while kill -0 "$router_pid" 2>/dev/null; do
+    for i in 1 2 3; do
+        if [ -z "${reported[$i]:-}" ] && ! kill -0 "${pids[$((i - 1))]}" 2>/dev/null; then
+            echo "worker mnist_cnn_$i exited (log: $logs/worker-$i.log); the router falls back to the members still up" >&2
+            reported[$i]=1
+        fi
+    done
+    sleep 1
+done
+echo "router exited (log: $logs/router.log)" >&2
+exit 1
