@@ -10,6 +10,9 @@ public static class RouterCommandLine
         ["--port"] = Key(nameof(RouterOptions.Port)),
         ["--watch"] = Key(nameof(RouterOptions.Watch)),
         ["--ledger-capacity"] = Key(nameof(RouterOptions.LedgerCapacity)),
+        ["--warmup"] = Key(nameof(RouterOptions.Warmup)),
+        ["--warmup-timeout-ms"] = Key(nameof(RouterOptions.WarmupTimeoutMs)),
+        ["--warmup-calls"] = Key(nameof(RouterOptions.WarmupCalls)),
     };
 
     private static string Key(string name) => $"{RouterOptions.SectionName}:{name}";

@@ -48,7 +48,9 @@ public sealed class RouterHost : IAsyncDisposable
         builder.Configuration.AddCommandLine(args, RouterCommandLine.SwitchMappings);
 
         configureServices?.Invoke(builder.Services);
-        builder.Services.AddOptions<RouterOptions>().Bind(builder.Configuration.GetSection(RouterOptions.SectionName));
+        builder.Services.AddOptions<RouterOptions>().Bind(builder.Configuration.GetSection(RouterOptions.SectionName))
+            .Validate(o => o.WarmupTimeoutMs >= 1, $"{RouterOptions.SectionName}:{nameof(RouterOptions.WarmupTimeoutMs)} (--warmup-timeout-ms) must be 1 or more.")
+            .Validate(o => o.WarmupCalls >= 1, $"{RouterOptions.SectionName}:{nameof(RouterOptions.WarmupCalls)} (--warmup-calls) must be 1 or more.");
         builder.Services.AddGrpcServer();
         builder.Services
             .AddRouterConfiguration()

@@ -19,4 +19,20 @@ public sealed class RouterOptions
 
     /// <summary>How many recent request ids are remembered for feedback. Default 100000.</summary>
     public int LedgerCapacity { get; set; } = Traffic.RequestLedger.DefaultCapacity;
+
+    /// <summary>
+    /// Whether every member endpoint is warmed up (connection opened, real ModelInfer calls on zeros) before the
+    /// router listens, and every endpoint a reload adds right after the reload. Default true; tests without workers
+    /// turn it off.
+    /// </summary>
+    public bool Warmup { get; set; } = true;
+
+    /// <summary>
+    /// The bound on one endpoint's whole warm-up (all its calls); endpoints warm up in parallel, so startup waits at
+    /// most this long for an unreachable or hung worker. Default 10000 ms.
+    /// </summary>
+    public int WarmupTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Warm-up ModelInfer calls per endpoint and model: the first alone, then the rest at once (so every connection opens). Default 3.</summary>
+    public int WarmupCalls { get; set; } = 3;
 }

@@ -57,6 +57,15 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton<EndpointRegistry>();
         services.TryAddSingleton<IWorkerClient, GrpcWorkerClient>();
         services.TryAddSingleton<IMemberInvoker, ResilientMemberInvoker>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            return new WarmupSettings(options.Warmup, TimeSpan.FromMilliseconds(options.WarmupTimeoutMs), options.WarmupCalls);
+        });
+        // Registered before the web host's own hosted service (WebApplication adds that last), so the warm-up
+        // finishes before Kestrel listens: a router that accepts connections has warm members.
+        services.TryAddSingleton<EndpointWarmup>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<EndpointWarmup>());
         return services;
     }
 

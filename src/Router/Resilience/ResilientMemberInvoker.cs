@@ -43,6 +43,13 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
                         // as an OperationCanceledException it is recognised as a timeout by Polly and as the caller's by us.
                         return Outcome.FromException<float[]>(new OperationCanceledException(ex.Status.Detail, ex, ctx.CancellationToken));
                     }
+                    catch (RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
+                    {
+                        // The only deadline the worker call carries is ours (timeout + slack; the caller's is not
+                        // propagated), so DEADLINE_EXCEEDED, whether our client's deadline timer fired before Polly's
+                        // timeout did (timers race under load or cold JIT) or the worker answered it, is our timeout.
+                        return Outcome.FromException<float[]>(new TimeoutRejectedException($"{ex.StatusCode}: {ex.Status.Detail}", state.Timeout, ex));
+                    }
                     catch (Exception ex)
                     {
                         return Outcome.FromException<float[]>(ex);
@@ -73,10 +80,15 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
         return MemberOutcome.Failed(member.Name, endpoint.Address, kind, $"{endpoint.Address}: {message}", latency);
     }
 
-    private static (MemberFailureKind Kind, string Message) Classify(Exception exception, CancellationToken callerToken, TimeSpan timeout) => exception switch
+    /// <summary>
+    /// Why a call failed. The caller's cancellation (or its deadline) comes first: it never counts against the worker.
+    /// Our own timeout, whether Polly's or a DEADLINE_EXCEEDED of the deadline we sent, is always a timeout.
+    /// </summary>
+    internal static (MemberFailureKind Kind, string Message) Classify(Exception exception, CancellationToken callerToken, TimeSpan timeout) => exception switch
     {
         _ when callerToken.IsCancellationRequested => (MemberFailureKind.Cancelled, "the caller cancelled or its deadline passed"),
         TimeoutRejectedException => (MemberFailureKind.Timeout, $"no answer within {timeout.TotalMilliseconds:0} ms"),
+        RpcException { StatusCode: StatusCode.DeadlineExceeded } => (MemberFailureKind.Timeout, $"no answer within {timeout.TotalMilliseconds:0} ms"),
         BrokenCircuitException => (MemberFailureKind.BreakerOpen, "circuit breaker is open"),
         RpcException rpc => (MemberFailureKind.WorkerError, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
         InvalidDataException invalid => (MemberFailureKind.InvalidOutput, invalid.Message),

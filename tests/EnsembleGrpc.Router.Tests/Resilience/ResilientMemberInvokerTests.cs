@@ -97,6 +97,85 @@ public sealed class ResilientMemberInvokerTests
     }
 
     [Fact]
+    public async Task Deadline_exceeded_of_our_own_deadline_is_a_timeout_like_the_local_timeout()
+    {
+        // The deadline sent with the call is the member timeout plus slack: the client's deadline timer can beat
+        // Polly's timeout (timers race under load or cold JIT), or the worker answers DEADLINE_EXCEEDED itself.
+        var member = Member("a", endpoints: "http://127.0.0.1:9010");
+        var ensemble = EnsembleOf([member], []);
+        var invoker = Create();
+        _client.Behaviour = (_, _) => throw new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+
+        for (int i = 0; i < ensemble.Breaker.MinimumThroughput; i++)
+        {
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None);
+            Assert.Equal(MemberFailureKind.Timeout, outcome.Failure);
+            Assert.Contains("no answer within 1000 ms", outcome.Error, StringComparison.Ordinal);
+        }
+
+        // Counted as timeouts, and held against the worker like any timeout.
+        var state = _registry.Find("http://127.0.0.1:9010", new EndpointSettings(ensemble.Timeout, ensemble.Breaker))!;
+        Assert.Equal(new Dictionary<string, long> { ["timeout"] = ensemble.Breaker.MinimumThroughput }, state.FailuresByKind);
+        Assert.Equal(CircuitState.Open, state.BreakerState);
+    }
+
+    [Fact]
+    public async Task Deadline_exceeded_after_the_caller_cancelled_or_its_deadline_passed_never_counts_against_the_worker()
+    {
+        var member = Member("a", endpoints: "http://127.0.0.1:9011");
+        var ensemble = EnsembleOf([member], []);
+        var invoker = Create();
+
+        for (int i = 0; i < 10; i++)
+        {
+            using var caller = new CancellationTokenSource();
+            _client.Behaviour = (_, _) =>
+            {
+                // The caller's own deadline passes (its token fires) and the transport reports DEADLINE_EXCEEDED.
+                caller.Cancel();
+                throw new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+            };
+
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, caller.Token);
+            Assert.Equal(MemberFailureKind.Cancelled, outcome.Failure);
+        }
+
+        var state = _registry.Find("http://127.0.0.1:9011", new EndpointSettings(ensemble.Timeout, ensemble.Breaker))!;
+        Assert.Equal(CircuitState.Closed, state.BreakerState);
+        Assert.Equal(0, state.Failures);
+    }
+
+    [Theory]
+    [InlineData("worker_deadline", false, "timeout")]
+    [InlineData("worker_deadline", true, "cancelled")]
+    [InlineData("local_timeout", false, "timeout")]
+    [InlineData("local_timeout", true, "cancelled")]
+    [InlineData("caller_cancelled", true, "cancelled")]
+    [InlineData("worker_cancelled", false, "worker_error")]
+    [InlineData("unavailable", false, "worker_error")]
+    public void Classification_separates_our_timeout_from_the_callers_cancellation_and_worker_errors(string failure, bool callerGone, string expected)
+    {
+        using var caller = new CancellationTokenSource();
+        if (callerGone)
+        {
+            caller.Cancel();
+        }
+
+        Exception exception = failure switch
+        {
+            "worker_deadline" => new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")),
+            "local_timeout" => new Polly.Timeout.TimeoutRejectedException(TimeSpan.FromSeconds(1)),
+            "caller_cancelled" => new OperationCanceledException(caller.Token),
+            "worker_cancelled" => new RpcException(new Status(StatusCode.Cancelled, "cancelled by the worker")),
+            _ => new RpcException(new Status(StatusCode.Unavailable, "connection refused")),
+        };
+
+        var (kind, _) = ResilientMemberInvoker.Classify(exception, caller.Token, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(expected, kind.ToKey());
+    }
+
+    [Fact]
     public async Task Replicas_behind_an_open_breaker_are_skipped()
     {
         var broken = Member("a", endpoints: "http://127.0.0.1:9004");
