@@ -14,7 +14,7 @@ namespace EnsembleGrpc.Router.Tests.Functional;
 /// scenario so that the scenarios do not disturb each other's breakers:
 /// mnist (three healthy workers, every strategy), mnist_kill (a worker the test kills and restarts),
 /// mnist_slow (a member with injected latency above the timeout), mnist_stack_down (stacking with a member that
-/// never answers), mnist_down (no member up), mnist_shadowed (a slow and failing shadow arm).
+/// never answers), mnist_down (no member up), mnist_shadowed (a hanging and failing shadow arm).
 /// </summary>
 public sealed class RouterCluster : IAsyncLifetime
 {
@@ -46,6 +46,9 @@ public sealed class RouterCluster : IAsyncLifetime
         Kill = await Start("mnist_cnn_2");
         var slow = await Start("mnist_cnn_2", "--fault-latency-ms", "2000");
         var failing = await Start("mnist_cnn_3", "--fault-failure-rate", "1");
+        // Never answers until the caller gives up: a shadow arm on it stays busy for the whole test, so what the
+        // shadow queue accepts and drops does not depend on how fast this machine runs the test.
+        var hanging = await Start("mnist_cnn_2", "--fault-hang");
         string dead1 = DeadAddress();
         string dead2 = DeadAddress();
 
@@ -89,20 +92,20 @@ public sealed class RouterCluster : IAsyncLifetime
                   "members": [ { "name": "mnist_cnn_1", "endpoints": ["{{dead1}}"] },
                                { "name": "mnist_cnn_2", "endpoints": ["{{dead2}}"] } ],
                   "arms": [ { "name": "bagging", "strategy": "bagging", "weight": 1 } ] },
-                { "name": "mnist_shadowed", "timeout_ms": 1000,
+                { "name": "mnist_shadowed", "timeout_ms": 60000,
                   "members": [ { "name": "mnist_cnn_1", "endpoints": ["{{w1.Address}}"] },
                                { "name": "mnist_cnn_2", "endpoints": ["{{w2.Address}}"] },
                                { "name": "mnist_cnn_3", "endpoints": ["{{w3.Address}}"] },
-                               { "name": "slow_cnn_2", "model": "mnist_cnn_2", "endpoints": ["{{slow.Address}}"] },
+                               { "name": "hanging_cnn_2", "model": "mnist_cnn_2", "endpoints": ["{{hanging.Address}}"] },
                                { "name": "failing_cnn_3", "model": "mnist_cnn_3", "endpoints": ["{{failing.Address}}"] } ],
                   "arms": [ { "name": "primary", "strategy": "bagging", "weight": 1, "members": ["mnist_cnn_1", "mnist_cnn_2", "mnist_cnn_3"] },
-                            { "name": "candidate", "strategy": "vote", "weight": 0, "members": ["slow_cnn_2", "failing_cnn_3"] } ],
+                            { "name": "candidate", "strategy": "vote", "weight": 0, "members": ["hanging_cnn_2", "failing_cnn_3"] } ],
                   "shadow": { "arm": "candidate", "sample_percent": 100, "queue_capacity": 2, "concurrency": 1 } }
               ]
             }
             """;
         string path = _files.Write("routing.json", config);
-        _router = RouterHost.Build(["--config", path, "--port", "0", "--watch", "false", "--Logging:LogLevel:Default", "Warning"]);
+        _router = RouterHost.Build(["--config", path, "--port", "0", "--watch", "false", "--warmup-timeout-ms", "3000", "--Logging:LogLevel:Default", "Warning"]);
         await _router.StartAsync();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_router.Port}", new GrpcChannelOptions { Connections = 2 });
         Client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);

@@ -30,17 +30,19 @@ public sealed class TrafficFunctionalTests(RouterCluster cluster, ITestOutputHel
             Assert.False(shadowed.Parameters.ContainsKey("arm"));
         }
 
-        // Each shadow run waits for its slow member's 1000 ms timeout; the primary never does.
+        // Every shadow run waits on a member that hangs until the 60 s timeout: a primary that waited for its shadow
+        // would take that long. None comes near it.
         latencies.Sort();
         output.WriteLine($"primary p50 {latencies[Requests / 2]:F1} ms, max {latencies[^1]:F1} ms");
-        Assert.True(latencies[Requests / 2] < 500, $"primary p50 {latencies[Requests / 2]} ms");
+        Assert.True(latencies[^1] < 30_000, $"primary max {latencies[^1]} ms");
 
         var stats = await cluster.Admin.GetStatisticsAsync(new GetStatisticsRequest { Ensemble = "mnist_shadowed" });
         var shadow = stats.Ensembles[0].Shadow;
         output.WriteLine(shadow.ToString());
         Assert.Equal("candidate", shadow.Arm);
         Assert.Equal((ulong)Requests, shadow.Enqueued + shadow.Dropped);
-        Assert.True(shadow.Dropped > 0, "a queue of 2 in front of a 1 s shadow must overflow");
+        // One shadow run in flight (concurrency 1) and two queued (capacity 2) are all the shadow can hold while it hangs.
+        Assert.True(shadow.Dropped >= Requests - 3, $"dropped {shadow.Dropped} of {Requests}");
         Assert.Equal((ulong)Requests, stats.Ensembles[0].Arms.Single(a => a.Name == "primary").Requests);
         Assert.Equal(0UL, stats.Ensembles[0].Arms.Single(a => a.Name == "candidate").Requests);
     }
