@@ -11,13 +11,20 @@ public static class PlotWriter
 {
     public static string LatencyVersusThroughput(ProfileReport report)
     {
-        var steps = report.Steps.Where(s => s.Succeeded > 0).OrderBy(s => s.Throughput).ToList();
+        // Joined in order of offered load (concurrency or rate), not of measured throughput: past saturation the
+        // throughput stalls or falls while latency climbs, and the curve should show that fold rather than zigzag.
+        var steps = report.Steps.Where(s => s.Succeeded > 0).OrderBy(s => (double?)s.Concurrency ?? s.Rate ?? s.Throughput).ToList();
+        // p99.9 often sits two decades above p50; on a linear axis it would flatten the other lines onto the floor.
+        var latencies = steps.SelectMany(s => new[] { s.Latency.P50Ms, s.Latency.P999Ms }).Where(v => v > 0).ToList();
+        var wide = latencies.Count > 0 && latencies.Max() / Math.Max(latencies.Min(), 1e-6) > 30;
         var chart = new SvgChart
         {
             Title = $"Latency vs throughput: {report.Run.Model}",
             Subtitle = Subtitle(report),
             XLabel = "throughput (successful requests/s)",
             YLabel = "latency (ms)",
+            YScale = wide ? AxisScale.Log : AxisScale.Linear,
+            Note = Omitted(report.Steps.Where(s => s.Succeeded == 0).ToList()),
         };
         ChartSeries Line(string name, Func<StepSummary, double> y, string color, bool dashed = false) =>
             new(name, steps.Select(s => new ChartPoint(s.Throughput, y(s), name == "p99" ? ShortLabel(s) : null)).ToList()) { Color = color, Dashed = dashed };
@@ -63,7 +70,7 @@ public static class PlotWriter
 
         var chart = new SvgChart
         {
-            Title = $"Fault run: {report.Run.Model}",
+            Title = report.Steps.Count == 1 ? $"Fault run: {report.Run.Model}, {report.Steps[0].Label}" : $"Fault run: {report.Run.Model}",
             Subtitle = fault.Fault,
             XLabel = "time since measurement start (s, by intended send time)",
             YLabel = "latency (ms)",
@@ -76,6 +83,10 @@ public static class PlotWriter
         chart.Series.Add(new ChartSeries("fallback %", fault.Timeline.Select(t => new ChartPoint(t.StartSeconds, t.FallbackRate * 100)).ToList()) { Color = "#9467bd", Dashed = true, RightAxis = true });
         return chart.Render();
     }
+
+    private static string? Omitted(IReadOnlyList<StepSummary> failed) => failed.Count == 0
+        ? null
+        : $"Not plotted (no successful request): {string.Join(", ", failed.Select(s => s.Label))}.";
 
     private static string ShortLabel(StepSummary s) => s.Concurrency is { } c
         ? $"c={c}"
