@@ -16,6 +16,7 @@ internal sealed class Analysis
             foreach (var batch in OrtBatchesMeasured)
             {
                 OrtImages[(model, batch)] = Figure.Of(results.Ort.Where(x => x.Sample.Model == model && x.Sample.Batch == batch).Select(x => x.Sample.ImagesPerSecond));
+                OrtCpu[(model, batch)] = Figure.Of(results.Ort.Where(x => x.Sample.Model == model && x.Sample.Batch == batch).Select(x => x.Sample.CpuUsPerImage));
                 OrtP50[(model, batch)] = Figure.Of(results.Ort.Where(x => x.Sample.Model == model && x.Sample.Batch == batch).Select(x => x.Sample.P50Us));
             }
 
@@ -38,6 +39,11 @@ internal sealed class Analysis
             H2load[conns] = Figure.Of(results.H2load.Where(x => x.Sample.Connections == conns).Select(x => x.Sample.RequestsPerSecond));
         }
 
+        foreach (var part in results.Cpu.Select(x => x.Sample.Part).Distinct())
+        {
+            Cpu[part] = Figure.Of(results.Cpu.Where(x => x.Sample.Part == part).Select(x => x.Sample.CpuUsPerRequest));
+        }
+
         BestRouterLevel = Router.Where(r => r.Value.Throughput.HasValue).OrderByDescending(r => r.Value.Throughput.Median).Select(r => (int?)r.Key).FirstOrDefault();
         Ratios = ComputeRatios();
     }
@@ -53,6 +59,12 @@ internal sealed class Analysis
     public Dictionary<(string Model, int Batch), Figure> OrtImages { get; } = [];
 
     public Dictionary<(string Model, int Batch), Figure> OrtP50 { get; } = [];
+
+    /// <summary>In-process CPU µs per image.</summary>
+    public Dictionary<(string Model, int Batch), Figure> OrtCpu { get; } = [];
+
+    /// <summary>Served CPU µs per request by part (worker-loadgen, worker-h2load, router-path, router-only).</summary>
+    public Dictionary<string, Figure> Cpu { get; } = [];
 
     /// <summary>Per model, the swept batch with the highest median images/s (0 when none was measured).</summary>
     public Dictionary<string, int> BestBatch { get; } = [];
@@ -84,6 +96,12 @@ internal sealed class Analysis
 
         return 1 / sum;
     }
+
+    private double RepOrtCpu(int rep, string model, int batch)
+        => Results.Ort.Where(x => x.Rep == rep && x.Sample.Model == model && x.Sample.Batch == batch).Select(x => x.Sample.CpuUsPerImage).DefaultIfEmpty(double.NaN).First();
+
+    private double RepCpu(int rep, string part)
+        => Results.Cpu.Where(x => x.Rep == rep && x.Sample.Part == part).Select(x => x.Sample.CpuUsPerRequest).DefaultIfEmpty(double.NaN).First();
 
     private double RepOrt(int rep, string model, int batch)
         => Results.Ort.Where(x => x.Rep == rep && x.Sample.Model == model && x.Sample.Batch == batch).Select(x => x.Sample.ImagesPerSecond).DefaultIfEmpty(double.NaN).First();
@@ -178,6 +196,36 @@ internal sealed class Analysis
                 loadGenPeak.Median, h2loadPeak.Median,
                 r => Options.WorkerLevels.Select(l => RepServed(Results.Worker, r, l, s => s.Throughput)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Max()
                     / Results.H2load.Where(x => x.Rep == r).Select(x => x.Sample.RequestsPerSecond).DefaultIfEmpty(double.NaN).Max()));
+        }
+
+        // CPU cost: much less sensitive than throughput to other work on the machine.
+        double Members(Func<string, double> cost) => Options.Models.Sum(cost);
+        if (Cpu.TryGetValue("worker-loadgen", out var workerCpu))
+        {
+            ratios.Add(Paired($"worker CPU/request (LoadGen) / ORT CPU/image b1",
+                $"CPU time of the worker process per request over the LoadGen part (all levels) / in-process CPU time per image of {m} at batch 1",
+                workerCpu.Median, OrtCpu[(m, 1)].Median, r => RepCpu(r, "worker-loadgen") / RepOrtCpu(r, m, 1)));
+        }
+
+        if (Cpu.TryGetValue("worker-h2load", out var h2loadCpu))
+        {
+            ratios.Add(Paired($"worker CPU/request (h2load) / ORT CPU/image b1",
+                $"CPU time of the worker process per request under h2load / in-process CPU time per image of {m} at batch 1",
+                h2loadCpu.Median, OrtCpu[(m, 1)].Median, r => RepCpu(r, "worker-h2load") / RepOrtCpu(r, m, 1)));
+        }
+
+        if (Cpu.TryGetValue("router-path", out var pathCpu))
+        {
+            ratios.Add(Paired($"ensemble CPU/request / Σ members ORT CPU/image b1",
+                "CPU time of the router and every worker per ensemble request / the sum of the members' in-process CPU time per image at batch 1",
+                pathCpu.Median, Members(model => OrtCpu[(model, 1)].Median), r => RepCpu(r, "router-path") / Members(model => RepOrtCpu(r, model, 1))));
+        }
+
+        if (Cpu.TryGetValue("router-only", out var routerCpu) && workerCpu is not null)
+        {
+            ratios.Add(Paired($"router CPU/request / worker CPU/request",
+                "CPU time of the router process per ensemble request / CPU time of one worker per request (LoadGen part)",
+                routerCpu.Median, workerCpu.Median, r => RepCpu(r, "router-only") / RepCpu(r, "worker-loadgen")));
         }
 
         return ratios;

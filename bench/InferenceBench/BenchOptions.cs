@@ -8,7 +8,7 @@ internal sealed class BenchOptions
     public const string Usage = """
         usage: bash bench/inference.sh [options]
           --quick                  shorter windows and fewer levels (about 2 minutes after the build)
-          --reps N                 repetitions of every measurement; medians are reported (default 3, minimum 3 recommended)
+          --reps N                 repetitions of every measurement; medians are reported (default 5; quick 3)
           --models LIST            member models (default mnist_cnn_1,mnist_cnn_2,mnist_cnn_3); the first is the "one worker"
           --ort-seconds S          length of one in-process ONNX Runtime measurement (default 1.0; quick 0.4)
           --ort-batches LIST       batch sizes swept for the best batch (default 8,16,32,64)
@@ -16,6 +16,7 @@ internal sealed class BenchOptions
           --worker-levels LIST     LoadGen concurrency levels against one worker (default 1,8,32,64)
           --router-levels LIST     LoadGen concurrency levels against the router (default 1,8,32,64; quick 1,32)
           --warmup S               LoadGen warm-up per step (default 1.0; quick 0.5)
+          --server-warmup S        unmeasured load on the worker and router before the first repetition (default 2; quick 1)
           --window S               LoadGen measurement window (default 1.0; quick 0.5)
           --max-windows N          LoadGen windows per step at most (default 4; quick 3)
           --connections N          LoadGen HTTP/2 connections (default 4: LoadGen's default)
@@ -33,7 +34,7 @@ internal sealed class BenchOptions
 
     public bool Quick { get; private set; }
 
-    public int Reps { get; private set; } = 3;
+    public int Reps { get; private set; } = 5;
 
     public string[] Models { get; private set; } = ["mnist_cnn_1", "mnist_cnn_2", "mnist_cnn_3"];
 
@@ -48,6 +49,9 @@ internal sealed class BenchOptions
     public int[] RouterLevels { get; private set; } = [1, 8, 32, 64];
 
     public double WarmupSeconds { get; private set; } = 1.0;
+
+    /// <summary>Unmeasured load on the worker and the router before the first repetition (tiered JIT).</summary>
+    public double ServerWarmupSeconds { get; private set; } = 2.0;
 
     public double WindowSeconds { get; private set; } = 1.0;
 
@@ -81,10 +85,12 @@ internal sealed class BenchOptions
         if (args.Contains("--quick"))
         {
             o.Quick = true;
+            o.Reps = 3;
             o.OrtSeconds = 0.4;
             o.OrtBatches = [8, 32, 64];
             o.RouterLevels = [1, 32];
             o.WarmupSeconds = 0.5;
+            o.ServerWarmupSeconds = 1.0;
             o.WindowSeconds = 0.5;
             o.MaxWindows = 3;
             o.H2loadSeconds = 1.0;
@@ -109,6 +115,7 @@ internal sealed class BenchOptions
                 case "--worker-levels": o.WorkerLevels = List(1, 1024); break;
                 case "--router-levels": o.RouterLevels = List(1, 1024); break;
                 case "--warmup": o.WarmupSeconds = D(0, 30); break;
+                case "--server-warmup": o.ServerWarmupSeconds = D(0, 60); break;
                 case "--window": o.WindowSeconds = D(0.1, 30); break;
                 case "--max-windows": o.MaxWindows = I(3, 50); break;
                 case "--connections": o.Connections = I(1, 64); break;

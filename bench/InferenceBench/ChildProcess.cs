@@ -37,6 +37,16 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>CPU time the process has used so far (user + system, every thread).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>The whole stdout, when started with captureStdout.</summary>
     public string Stdout
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using EnsembleGrpc.Datasets;
 using EnsembleGrpc.OnnxRuntime;
 
 namespace InferenceBench;
@@ -36,7 +37,7 @@ internal sealed class Driver(BenchOptions options)
         }
 
         var loadBefore = LoadAverage();
-        var dataset = Dataset.Load(datasetPath);
+        var dataset = EgdsDataset.Load(datasetPath);
         var ort = OrtEnvironment.GetOrCreate();
         Log($"inference benchmark {stamp}: {Environment.ProcessorCount} CPUs, load average {loadBefore}, ORT {ort.Version}, reps {options.Reps}{(options.Quick ? " (quick)" : "")}; output {runDir}");
 
@@ -134,10 +135,10 @@ internal sealed class Driver(BenchOptions options)
             // 5. Warm-up of the served paths (tiered JIT in the worker and router), not measured.
             var loadGen = new LoadGenRunner(loadGenDll, options, datasetPath);
             Log("warm-up: worker and router under load, h2load calibration (not measured)");
-            await loadGen.RunAsync(workerUri, options.Models[0], [32], Path.Combine(runDir, "warmup-worker"), null, cancellationToken, warmupSeconds: 2, maxWindows: 1);
+            await loadGen.RunAsync(workerUri, options.Models[0], [64, 1], Path.Combine(runDir, "warmup-worker"), null, cancellationToken, warmupSeconds: options.ServerWarmupSeconds, maxWindows: 1);
             if (routerTarget is not null)
             {
-                await TryAsync("router warm-up", () => loadGen.RunAsync(routerTarget, RouterConfig.Ensemble, [32], Path.Combine(runDir, "warmup-router"), "bagging", cancellationToken, warmupSeconds: 2, maxWindows: 1));
+                await TryAsync("router warm-up", () => loadGen.RunAsync(routerTarget, RouterConfig.Ensemble, [32, 1], Path.Combine(runDir, "warmup-router"), "bagging", cancellationToken, warmupSeconds: options.ServerWarmupSeconds, maxWindows: 1));
             }
 
             var h2load = new H2loadRunner(options, bodyFile);
@@ -158,7 +159,8 @@ internal sealed class Driver(BenchOptions options)
             for (var rep = 1; rep <= options.Reps; rep++)
             {
                 Log($"repetition {rep}/{options.Reps}: in-process ORT");
-                foreach (var runner in ortRunners)
+                // The model order rotates per repetition, so no model is always measured right after the served load.
+                foreach (var runner in ortRunners.Skip((rep - 1) % ortRunners.Count).Concat(ortRunners.Take((rep - 1) % ortRunners.Count)))
                 {
                     foreach (var batch in options.OrtBatches.Prepend(1).Distinct())
                     {
@@ -175,7 +177,9 @@ internal sealed class Driver(BenchOptions options)
                 var repLocal = rep;
                 await TryAsync($"worker LoadGen rep {rep}", async () =>
                 {
-                    foreach (var s in await loadGen.RunAsync(workerUri, options.Models[0], descendingWorker, Path.Combine(runDir, $"worker-rep{repLocal}"), null, cancellationToken))
+                    var steps = await MeasureCpuAsync(rep, [("worker-loadgen", [workers[0]])], workerClient, options.Models[0], cancellationToken,
+                        () => loadGen.RunAsync(workerUri, options.Models[0], descendingWorker, Path.Combine(runDir, $"worker-rep{repLocal}"), null, cancellationToken, discardFirstStep: true));
+                    foreach (var s in steps)
                     {
                         _results.Worker.Add((repLocal, s));
                         Log($"  c={s.Concurrency}: {s.Throughput:N0} req/s, p50 {s.P50Ms:0.000} ms, p99 {s.P99Ms:0.000} ms{(s.Requests != s.Succeeded ? $", {s.Requests - s.Succeeded} failed" : "")}");
@@ -186,7 +190,8 @@ internal sealed class Driver(BenchOptions options)
                 {
                     await TryAsync($"h2load rep {rep}", async () =>
                     {
-                        var s = await h2load.RunAsync(workerUri, workerClient, options.Models[0], conns, h2loadRequests[conns], cancellationToken);
+                        var s = await MeasureCpuAsync(rep, [("worker-h2load", [workers[0]])], workerClient, options.Models[0], cancellationToken,
+                            () => h2load.RunAsync(workerUri, workerClient, options.Models[0], conns, h2loadRequests[conns], cancellationToken));
                         _results.H2load.Add((repLocal, s));
                         Log($"  h2load -c {conns} -m {options.H2loadStreams}: {s.RequestsPerSecond:N0} req/s ({s.Succeeded:N0} succeeded, {s.Failed} failed; server counted {s.ServerSucceeded:N0})");
                     });
@@ -197,7 +202,9 @@ internal sealed class Driver(BenchOptions options)
                     Log($"repetition {rep}/{options.Reps}: router via LoadGen (bagging), concurrency {string.Join(',', descendingRouter)}");
                     await TryAsync($"router LoadGen rep {rep}", async () =>
                     {
-                        foreach (var s in await loadGen.RunAsync(routerTarget, RouterConfig.Ensemble, descendingRouter, Path.Combine(runDir, $"router-rep{repLocal}"), "bagging", cancellationToken))
+                        var steps = await MeasureCpuAsync(rep, [("router-path", [router!, .. workers]), ("router-only", [router!])], workerClient, options.Models[0], cancellationToken,
+                            () => loadGen.RunAsync(routerTarget, RouterConfig.Ensemble, descendingRouter, Path.Combine(runDir, $"router-rep{repLocal}"), "bagging", cancellationToken, discardFirstStep: true));
+                        foreach (var s in steps)
                         {
                             _results.Router.Add((repLocal, s));
                             Log($"  c={s.Concurrency}: {s.Throughput:N0} req/s, p50 {s.P50Ms:0.000} ms, p99 {s.P99Ms:0.000} ms{(s.Requests != s.Succeeded ? $", {s.Requests - s.Succeeded} failed" : "")}");
@@ -240,6 +247,26 @@ internal sealed class Driver(BenchOptions options)
         Console.WriteLine($"LoadGen reports (JSON, CSV, SVG), the request body and the routing file: {runDir}/");
         Console.WriteLine($"elapsed {_clock.Elapsed.TotalSeconds:0} s");
         return 0;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> and records, for each named group of processes, their CPU time over it divided by
+    /// the requests the first member's worker served meanwhile (its ModelStatistics success count).
+    /// </summary>
+    private async Task<T> MeasureCpuAsync<T>(int rep, (string Part, ChildProcess[] Processes)[] parts, InferenceClient counter, string model,
+        CancellationToken cancellationToken, Func<Task<T>> action)
+    {
+        var before = parts.Select(p => p.Processes.Select(x => x.CpuTime).ToArray()).ToArray();
+        var countBefore = await counter.SuccessCountAsync(model, cancellationToken);
+        var result = await action();
+        var requests = await counter.SuccessCountAsync(model, cancellationToken) - countBefore;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var cpu = parts[i].Processes.Select((x, j) => (x.CpuTime - before[i][j]).TotalSeconds).Sum();
+            _results.Cpu.Add((rep, new CpuSample(parts[i].Part, requests == 0 ? double.NaN : cpu * 1e6 / requests, requests, cpu)));
+        }
+
+        return result;
     }
 
     /// <summary>One failed measurement is a note in the report, not the end of the run.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Runtime.InteropServices;
+using EnsembleGrpc.Datasets;
 using EnsembleGrpc.Grpc.Client;
 using EnsembleGrpc.Protocol;
 using Google.Protobuf;
@@ -24,14 +25,14 @@ internal sealed class InferenceClient : IDisposable
     public Uri Address { get; }
 
     /// <summary>A batch-1 ModelInfer request for one real digit, raw_input_contents, as LoadGen builds it.</summary>
-    public static ModelInferRequest DigitRequest(string model, Dataset dataset, int index, string? strategy = null)
+    public static ModelInferRequest DigitRequest(string model, EgdsDataset dataset, int index, string? strategy = null)
     {
         var request = new ModelInferRequest { ModelName = model, Id = $"bench-{index}" };
         var input = new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32" };
         input.Shape.AddRange([1, 1, dataset.Rows, dataset.Cols]);
         request.Inputs.Add(input);
         request.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = "probabilities" });
-        request.RawInputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(dataset.Floats(index, 1).AsSpan())));
+        request.RawInputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(dataset.ToModelInput(index, 1).AsSpan())));
         if (strategy is not null)
         {
             request.Parameters["ensemble_strategy"] = new InferParameter { StringParam = strategy };

@@ -24,8 +24,15 @@ internal sealed record ServerBreakdown(double QueueUs, double ComputeUs, double 
 internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, string dataset)
 {
     public async Task<IReadOnlyList<ServedSample>> RunAsync(Uri target, string model, IReadOnlyList<int> levels, string outputPrefix,
-        string? strategy, CancellationToken cancellationToken, double? warmupSeconds = null, int? maxWindows = null)
+        string? strategy, CancellationToken cancellationToken, double? warmupSeconds = null, int? maxWindows = null, bool discardFirstStep = false)
     {
+        // A fresh LoadGen process (cold JIT) and a server that sat idle during the previous part make the first step
+        // of every run slower: with discardFirstStep the first level is run twice and its first run is dropped.
+        if (discardFirstStep)
+        {
+            levels = [levels[0], .. levels];
+        }
+
         var warmup = warmupSeconds ?? options.WarmupSeconds;
         var windows = maxWindows ?? options.MaxWindows;
         var arguments = new List<string>
@@ -61,7 +68,8 @@ internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, str
         }
 
         File.WriteAllText(outputPrefix + ".console.txt", process.Stdout);
-        return Parse(File.ReadAllText(json));
+        var steps = Parse(File.ReadAllText(json));
+        return discardFirstStep ? [.. steps.Skip(1)] : steps;
     }
 
     public static IReadOnlyList<ServedSample> Parse(string json)

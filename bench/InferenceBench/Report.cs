@@ -34,7 +34,7 @@ internal static class Report
         s.AppendLine($"   {"conc",4}  {"requests/s",26}  {"p50 ms",7}  {"p99 ms",7}  {"failed",6}  server/request: {"queue us",8} {"compute us",10} {"mean batch",10}");
         foreach (var (level, w) in a.Worker.OrderBy(x => x.Key))
         {
-            s.AppendLine($"   {level,4}  {Fmt(w.Throughput, "N0"),26}  {F(w.P50.Median, "0.000"),7}  {F(w.P99.Median, "0.000"),7}  {w.Failed,6}                  {F(w.ServerQueueUs.Median, "0.0"),8} {F(w.ServerComputeUs.Median, "0.0"),10} {F(w.ServerMeanBatch.Median, "0.00"),10}{Unstable(w)}");
+            s.AppendLine($"   {level,4}  {Fmt(w.Throughput, "N0"),26}  {F(w.P50.Median, "0.000"),7}  {F(w.P99.Median, "0.000"),7}  {w.Failed,6}                  {F(w.ServerQueueUs.Median, "0.0"),8} {F(w.ServerComputeUs.Median, "0.0"),10} {F(w.ServerMeanBatch.Median, "0.00"),10}{Unstable(w, a.Results.RepsDone)}");
         }
 
         s.AppendLine();
@@ -66,7 +66,21 @@ internal static class Report
             {
                 var best = a.BestRouterLevel == level ? "  <- best" : "";
                 var strategies = string.Join(" ", r.Strategies.Select(kv => $"{kv.Key}:{kv.Value}"));
-                s.AppendLine($"   {level,4}  {Fmt(r.Throughput, "N0"),26}  {F(r.P50.Median, "0.000"),7}  {F(r.P99.Median, "0.000"),7}  {r.Failed,6}  {F(r.Accuracy, "0.0000"),8}  {strategies}{best}{Unstable(r)}");
+                s.AppendLine($"   {level,4}  {Fmt(r.Throughput, "N0"),26}  {F(r.P50.Median, "0.000"),7}  {F(r.P99.Median, "0.000"),7}  {r.Failed,6}  {F(r.Accuracy, "0.0000"),8}  {strategies}{best}{Unstable(r, a.Results.RepsDone)}");
+            }
+        }
+
+        s.AppendLine();
+        s.AppendLine("5. CPU cost (process CPU time per image or request; far less disturbed by other work on the machine than throughput)");
+        s.AppendLine($"   in-process {a.FirstModel}: batch 1 {Fmt(a.OrtCpu[(a.FirstModel, 1)], "0.0")} us/image" +
+            (a.BestBatch[a.FirstModel] > 0 ? $", batch {a.BestBatch[a.FirstModel]} {Fmt(a.OrtCpu[(a.FirstModel, a.BestBatch[a.FirstModel])], "0.0")} us/image" : "") +
+            $"; members at batch 1 together {F(o.Models.Sum(m => a.OrtCpu[(m, 1)].Median), "0.0")} us/image");
+        foreach (var (part, label) in new[] { ("worker-loadgen", "worker under LoadGen (all levels)"), ("worker-h2load", "worker under h2load"),
+            ("router-path", "router + 3 workers per ensemble request"), ("router-only", "router alone per ensemble request") })
+        {
+            if (a.Cpu.TryGetValue(part, out var figure))
+            {
+                s.AppendLine($"   {label,-42} {Fmt(figure, "0.0"),26} us/request");
             }
         }
 
@@ -75,7 +89,7 @@ internal static class Report
         foreach (var ratio in a.Ratios)
         {
             var diff = ratio.DifferenceMs is { } d ? $"  ({(d >= 0 ? "+" : "")}{d.ToString("0.000", Inv)} ms)" : "";
-            s.AppendLine($"   {ratio.Name,-44} {F(ratio.Value, "0.000"),7}  [{F(ratio.RepMin, "0.000")}-{F(ratio.RepMax, "0.000")}]{diff}");
+            s.AppendLine($"   {ratio.Name,-50} {F(ratio.Value, "0.000"),7}  [{F(ratio.RepMin, "0.000")}-{F(ratio.RepMax, "0.000")}]{diff}");
         }
 
         foreach (var check in a.Results.Checks)
@@ -111,6 +125,7 @@ internal static class Report
                 ["worker"] = "LoadGen closed loop, batch-1 requests of real digits, requests/s, client latency; server = ModelStatistics delta per request",
                 ["h2load"] = "h2load POSTing one framed ModelInferRequest (one real digit, raw_input_contents) with content-type application/grpc and te: trailers",
                 ["router"] = "LoadGen against the router's virtual model with ensemble_strategy=bagging, one worker per member; shadow sampling removed from the bench routing file",
+                ["cpu"] = "process CPU time (user + system, all threads) per image in-process, or of the serving processes per request over a whole part (LoadGen's warm-up steps included); requests counted by the first member's ModelStatistics",
                 ["ratio_range"] = "min and max of the same ratio computed within each repetition (paired samples)",
             },
             InProcess = o.Models.SelectMany(m => a.OrtBatchesMeasured.Select(b => new
@@ -121,6 +136,8 @@ internal static class Report
                 P50Us = a.OrtP50[(m, b)],
                 Best = a.BestBatch[m] == b,
             })),
+            InProcessCpuUsPerImage = o.Models.SelectMany(m => a.OrtBatchesMeasured.Select(b => new { Model = m, Batch = b, CpuUs = a.OrtCpu[(m, b)] })),
+            ServedCpuUsPerRequest = a.Cpu,
             EnsembleLimit = new { Batch1 = a.EnsembleLimit(false), BestBatch = a.EnsembleLimit(true) },
             Worker = a.Worker.OrderBy(x => x.Key).Select(x => new { Concurrency = x.Key, Model = a.FirstModel, Figures = x.Value }),
             H2load = a.H2load.OrderBy(x => x.Key).Select(x => new { Connections = x.Key, Streams = o.H2loadStreams, RequestsPerSecond = x.Value }),
@@ -136,6 +153,7 @@ internal static class Report
                 Worker = a.Results.Worker.Select(x => new { x.Rep, x.Sample }),
                 H2load = a.Results.H2load.Select(x => new { x.Rep, x.Sample }),
                 Router = a.Results.Router.Select(x => new { x.Rep, x.Sample }),
+                Cpu = a.Results.Cpu.Select(x => new { x.Rep, x.Sample }),
             },
         };
         return JsonSerializer.Serialize(document, new JsonSerializerOptions
@@ -147,7 +165,7 @@ internal static class Report
         });
     }
 
-    private static string Unstable(ServedFigures f) => f.Unstable > 0 ? $"  ({f.Unstable} step(s) not stable)" : "";
+    private static string Unstable(ServedFigures f, int reps) => f.Unstable > 0 ? $"  (not stable in {f.Unstable}/{reps} reps)" : "";
 
     private static string Fmt(Figure f, string format)
         => f.HasValue ? $"{f.Median.ToString(format, Inv)} [{f.Min.ToString(format, Inv)}-{f.Max.ToString(format, Inv)}]" : "n/a";

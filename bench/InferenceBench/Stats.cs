@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace InferenceBench;
 
 /// <summary>A figure over the repetitions: its median and range (NaN-free values only).</summary>
@@ -18,5 +20,6 @@ internal sealed record Figure(double Median, double Min, double Max, int Count)
         return new Figure(median, sorted[0], sorted[^1], sorted.Length);
     }
 
+    [JsonIgnore]
     public bool HasValue => Count > 0;
 }
