@@ -14,6 +14,8 @@ public sealed class ClientServerTests
     private const int FourMiB = 4 * 1024 * 1024;
     private const int Limit = FourMiB + 1024;
 
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(15);
+
     [Fact]
     public async Task Unary_call_succeeds()
     {
@@ -93,12 +95,12 @@ public sealed class ClientServerTests
         using var cts = new CancellationTokenSource();
 
         using var call = client.EchoAsync(new EchoRequest { DelayMs = 60_000 }, cancellationToken: cts.Token);
-        await server.Probe.HandlerStarted.Task;
+        await server.Probe.HandlerStarted.Task.WaitAsync(Guard);
         cts.Cancel();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Guard));
         Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
-        await server.Probe.HandlerCancelled.Task; // the stream reset reached the server
+        await server.Probe.HandlerCancelled.Task.WaitAsync(Guard); // the stream reset reached the server
     }
 
     [Fact]
@@ -282,7 +284,7 @@ public sealed class ClientServerTests
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         call.Dispose();
 
-        await server.Probe.HandlerCancelled.Task;
+        await server.Probe.HandlerCancelled.Task.WaitAsync(Guard);
         Assert.Equal(StatusCode.Cancelled, call.GetStatus().StatusCode);
     }
 }

@@ -35,8 +35,8 @@ public sealed class ServerCancellationTests
 
         var response = await client.SendHeadersAsync(client.CreateRequest(TestPaths.Stream, new ByteArrayContent(RawGrpcClient.Frame(new StreamRequest { Count = 1000, DelayMs = 1000 }))), cts.Token);
         await server.Probe.HandlerStarted.Task.WaitAsync(Guard);
-        await cts.CancelAsync();
-        response.Dispose();
+        await cts.CancelAsync(); // too late to matter: SendAsync has returned
+        response.Dispose(); // disposes the unread content stream: RST_STREAM(CANCEL) from the client
 
         await server.Probe.HandlerCancelled.Task.WaitAsync(Guard);
         await server.Logs.WaitForAsync(e => e.EventId.Name == "CallCancelledByClient").WaitAsync(Guard);

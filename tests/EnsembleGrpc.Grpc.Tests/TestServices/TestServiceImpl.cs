@@ -13,16 +13,17 @@ public sealed class TestServiceImpl(TestServiceProbe probe) : TestService.TestSe
     public override async Task<EchoReply> Echo(EchoRequest request, ServerCallContext context)
     {
         probe.HandlerStarted.TrySetResult(context);
-        using var registration = context.CancellationToken.Register(static p => ((TestServiceProbe)p!).HandlerCancelled.TrySetResult(), probe);
+        var cancellationToken = context.CancellationToken;
+        using var registration = WatchCancellation(cancellationToken);
         try
         {
             var reply = await EchoCoreAsync(request, context);
-            probe.HandlerFinished.TrySetResult(null);
+            ReportFinished(cancellationToken, null);
             return reply;
         }
         catch (Exception ex)
         {
-            probe.HandlerFinished.TrySetResult(ex);
+            ReportFinished(cancellationToken, ex);
             throw;
         }
     }
@@ -30,7 +31,8 @@ public sealed class TestServiceImpl(TestServiceProbe probe) : TestService.TestSe
     public override async Task Stream(StreamRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
     {
         probe.HandlerStarted.TrySetResult(context);
-        using var registration = context.CancellationToken.Register(static p => ((TestServiceProbe)p!).HandlerCancelled.TrySetResult(), probe);
+        var cancellationToken = context.CancellationToken;
+        using var registration = WatchCancellation(cancellationToken);
         try
         {
             for (var i = 0; i < request.Count; i++)
@@ -45,11 +47,11 @@ public sealed class TestServiceImpl(TestServiceProbe probe) : TestService.TestSe
             }
 
             ThrowIfFailPoint(request, request.Count);
-            probe.HandlerFinished.TrySetResult(null);
+            ReportFinished(cancellationToken, null);
         }
         catch (Exception ex)
         {
-            probe.HandlerFinished.TrySetResult(ex);
+            ReportFinished(cancellationToken, ex);
             throw;
         }
     }
@@ -69,6 +71,27 @@ public sealed class TestServiceImpl(TestServiceProbe probe) : TestService.TestSe
     /// <summary>The trailer name an echoed header gets: "-trailer" before a "-bin" suffix, so binary stays binary.</summary>
     public static string TrailerName(string key) =>
         key.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.Ordinal) ? key[..^4] + "-trailer-bin" : key + "-trailer";
+
+    /// <summary>Reports the call's token firing while the handler is still waiting on something else.</summary>
+    private CancellationTokenRegistration WatchCancellation(CancellationToken cancellationToken) =>
+        cancellationToken.Register(static p => ((TestServiceProbe)p!).HandlerCancelled.TrySetResult(), probe);
+
+    /// <summary>
+    /// Reports the end of the handler, and first whether its token had fired. The registration alone can miss it:
+    /// a token runs its callbacks one by one, newest first, so when the handler's own wait (a Task.Delay registered
+    /// after the probe) is cancelled, the handler resumes on another thread, unwinds and disposes the probe's
+    /// registration before the cancelling thread reaches it; a disposed registration that has not started never runs.
+    /// The token's state, set before any callback runs, is what tells.
+    /// </summary>
+    private void ReportFinished(CancellationToken cancellationToken, Exception? exception)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            probe.HandlerCancelled.TrySetResult();
+        }
+
+        probe.HandlerFinished.TrySetResult(exception);
+    }
 
     private static void ThrowIfFailPoint(StreamRequest request, int index)
     {

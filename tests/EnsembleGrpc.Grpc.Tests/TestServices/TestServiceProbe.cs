@@ -13,7 +13,10 @@ public sealed class TestServiceProbe
     /// <summary>Set with the call's context when a handler starts (the first call wins).</summary>
     public TaskCompletionSource<ServerCallContext> HandlerStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Set when a handler's cancellation token fires (client cancel, disconnect or deadline).</summary>
+    /// <summary>
+    /// Set when a handler's cancellation token fires (client cancel, disconnect or deadline): by a registration while
+    /// the handler runs, and at the latest when the handler ends with its token cancelled (see TestServiceImpl).
+    /// </summary>
     public TaskCompletionSource HandlerCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Set when a handler returns or throws, with its exception (null on success).</summary>
