@@ -59,31 +59,19 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
         }
     }
 
-    public async ValueTask<ModelStatisticsSnapshot?> GetStatisticsAsync(string model, string? version, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<ModelStatisticsSnapshot>?> GetStatisticsAsync(string? model, string? version, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await _client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = model, Version = version ?? string.Empty }, Options(cancellationToken)).ConfigureAwait(false);
-            var stats = response.ModelStats.Where(s => s.Name == model).ToList();
-            if (stats.Count == 0)
-            {
-                return null;
-            }
-
-            static ulong Sum(IEnumerable<ulong> values) => values.Aggregate(0UL, (a, b) => a + b);
-            return new ModelStatisticsSnapshot
-            {
-                Source = Address,
-                InferenceCount = Sum(stats.Select(s => s.InferenceCount)),
-                ExecutionCount = Sum(stats.Select(s => s.ExecutionCount)),
-                SuccessCount = Sum(stats.Select(s => s.InferenceStats?.Success?.Count ?? 0)),
-                SuccessNs = Sum(stats.Select(s => s.InferenceStats?.Success?.Ns ?? 0)),
-                FailCount = Sum(stats.Select(s => s.InferenceStats?.Fail?.Count ?? 0)),
-                QueueNs = Sum(stats.Select(s => s.InferenceStats?.Queue?.Ns ?? 0)),
-                ComputeInputNs = Sum(stats.Select(s => s.InferenceStats?.ComputeInput?.Ns ?? 0)),
-                ComputeInferNs = Sum(stats.Select(s => s.InferenceStats?.ComputeInfer?.Ns ?? 0)),
-                ComputeOutputNs = Sum(stats.Select(s => s.InferenceStats?.ComputeOutput?.Ns ?? 0)),
-            };
+            var request = new ModelStatisticsRequest { Name = model ?? string.Empty, Version = string.IsNullOrEmpty(model) ? string.Empty : version ?? string.Empty };
+            var response = await _client.ModelStatisticsAsync(request, Options(cancellationToken)).ConfigureAwait(false);
+            var snapshots = response.ModelStats
+                .Where(s => string.IsNullOrEmpty(model) || s.Name == model)
+                .GroupBy(s => s.Name, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => Sum(g.Key, g.ToList()))
+                .ToList();
+            return snapshots.Count == 0 ? null : snapshots;
         }
         catch (RpcException)
         {
@@ -95,6 +83,25 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
     {
         _channel.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private ModelStatisticsSnapshot Sum(string model, List<ModelStatistics> stats)
+    {
+        static ulong Total(IEnumerable<ulong> values) => values.Aggregate(0UL, (a, b) => a + b);
+        return new ModelStatisticsSnapshot
+        {
+            Source = Address,
+            Model = model,
+            InferenceCount = Total(stats.Select(s => s.InferenceCount)),
+            ExecutionCount = Total(stats.Select(s => s.ExecutionCount)),
+            SuccessCount = Total(stats.Select(s => s.InferenceStats?.Success?.Count ?? 0)),
+            SuccessNs = Total(stats.Select(s => s.InferenceStats?.Success?.Ns ?? 0)),
+            FailCount = Total(stats.Select(s => s.InferenceStats?.Fail?.Count ?? 0)),
+            QueueNs = Total(stats.Select(s => s.InferenceStats?.Queue?.Ns ?? 0)),
+            ComputeInputNs = Total(stats.Select(s => s.InferenceStats?.ComputeInput?.Ns ?? 0)),
+            ComputeInferNs = Total(stats.Select(s => s.InferenceStats?.ComputeInfer?.Ns ?? 0)),
+            ComputeOutputNs = Total(stats.Select(s => s.InferenceStats?.ComputeOutput?.Ns ?? 0)),
+        };
     }
 
     private CallOptions Options(CancellationToken cancellationToken)

@@ -11,8 +11,9 @@ public interface IInferenceBackend : IAsyncDisposable
     ValueTask<InferOutcome> InferAsync(InferRequestData request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reads the server's cumulative statistics for one model (Triton's ModelStatistics extension); null when the
-    /// server does not offer them (UNIMPLEMENTED) or could not be reached.
+    /// Reads the server's cumulative statistics (Triton's ModelStatistics extension) of one model, or of every model
+    /// it reports when <paramref name="model"/> is null or empty (one snapshot per model name, versions summed); null
+    /// when the server does not offer them (UNIMPLEMENTED), does not know the model, or could not be reached.
     /// </summary>
-    ValueTask<ModelStatisticsSnapshot?> GetStatisticsAsync(string model, string? version, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<ModelStatisticsSnapshot>?> GetStatisticsAsync(string? model, string? version, CancellationToken cancellationToken);
 }

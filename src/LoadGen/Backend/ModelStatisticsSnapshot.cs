@@ -3,7 +3,11 @@ namespace EnsembleGrpc.LoadGen.Backend;
 /// <summary>Cumulative counters of one model on one server (Triton's ModelStatistics), durations in nanoseconds.</summary>
 public sealed record ModelStatisticsSnapshot
 {
+    /// <summary>The server's address.</summary>
     public required string Source { get; init; }
+
+    /// <summary>The model the counters are of (every version of it summed).</summary>
+    public string Model { get; init; } = string.Empty;
 
     public ulong InferenceCount { get; init; }
 

@@ -44,8 +44,8 @@ public sealed class ScriptedBackend : IInferenceBackend
         return outcome;
     }
 
-    public ValueTask<ModelStatisticsSnapshot?> GetStatisticsAsync(string model, string? version, CancellationToken cancellationToken)
-        => ValueTask.FromResult(Statistics);
+    public ValueTask<IReadOnlyList<ModelStatisticsSnapshot>?> GetStatisticsAsync(string? model, string? version, CancellationToken cancellationToken)
+        => ValueTask.FromResult<IReadOnlyList<ModelStatisticsSnapshot>?>(Statistics is { } s ? [s] : null);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -43,7 +43,7 @@ public sealed class LoadGenCommand
     // Transport.
     private readonly Option<int> _connections = new("--connections") { HelpName = "count", Description = "HTTP/2 connections to the target, used round-robin.", DefaultValueFactory = _ => 4 };
     private readonly Option<string> _deadline = new("--deadline") { HelpName = "duration", Description = "Per-request deadline (grpc-timeout); a late answer counts as DEADLINE_EXCEEDED.", DefaultValueFactory = _ => "5s" };
-    private readonly Option<string[]> _serverStats = new("--server-stats") { HelpName = "url", Description = "Addresses whose ModelStatistics are read before and after each window (repeatable; default: the target). Shows queue and compute time beside client latency." };
+    private readonly Option<string[]> _serverStats = new("--server-stats") { HelpName = "url[=model]", Description = "Where ModelStatistics are read before and after each step's measured windows (repeatable): URL=MODEL reads that model, URL alone every model the server reports, e.g. the router and each worker behind it. Default: the target's --model. Shows queue and compute time per request of each source beside client latency.", AllowMultipleArgumentsPerToken = false };
     private readonly Option<bool> _noServerStats = new("--no-server-stats") { Description = "Do not read ModelStatistics." };
 
     // Fault scenario.
@@ -57,7 +57,7 @@ public sealed class LoadGenCommand
     private readonly Option<string?> _faultEnd = new("--fault-end-command") { HelpName = "command", Description = "Shell command run when the fault ends, e.g. 'kill -CONT 1234'." };
 
     // Output.
-    private readonly Option<string?> _output = new("--output", "-o") { HelpName = "prefix", Description = "Report prefix: writes PREFIX.csv, PREFIX.json, PREFIX-latency-throughput.svg, PREFIX-latency-distribution.svg (and PREFIX-fault-timeline.svg)." };
+    private readonly Option<string?> _output = new("--output", "-o") { HelpName = "prefix", Description = "Report prefix: writes PREFIX.csv, PREFIX-server.csv (server side per statistics source), PREFIX.json, PREFIX-latency-throughput.svg, PREFIX-latency-distribution.svg (and PREFIX-fault-timeline.svg)." };
     private readonly Option<bool> _noLive = new("--no-live") { Description = "No live progress display; one line per measurement window instead." };
 
     public LoadGenCommand()
@@ -256,6 +256,19 @@ public sealed class LoadGenCommand
             problems.Add("--deadline must be positive.");
         }
 
+        var sources = new List<StatisticsSource>();
+        foreach (var text in result.GetValue(_serverStats) ?? [])
+        {
+            if (StatisticsSource.Parse(text, out var sourceError) is { } source)
+            {
+                sources.Add(source);
+            }
+            else
+            {
+                problems.Add(sourceError!);
+            }
+        }
+
         var settings = new RunSettings
         {
             Target = target,
@@ -285,7 +298,7 @@ public sealed class LoadGenCommand
             MaxWindows = result.GetValue(_maxWindows),
             Connections = result.GetValue(_connections),
             Deadline = deadline,
-            ServerStatisticsTargets = result.GetValue(_serverStats) ?? [],
+            ServerStatisticsTargets = sources,
             ServerStatistics = !result.GetValue(_noServerStats),
             OutputPrefix = result.GetValue(_output),
             Live = !result.GetValue(_noLive),

@@ -28,12 +28,21 @@ public static class ProfileRun
             new RequestParameters { Strategy = settings.Strategy, RoutingKeyPattern = settings.RoutingKeyPattern, RoutingKeyCount = settings.RoutingKeyCount, Extra = settings.Parameters });
 
         await using var backend = new GrpcInferenceBackend(settings.Target, settings.Connections, settings.Deadline);
-        var statsBackends = new List<IInferenceBackend>();
+        // One channel per statistics server (the target's own for the target), shared by its sources.
+        var statsBackends = new Dictionary<string, IInferenceBackend>(StringComparer.Ordinal);
+        var statsQueries = new List<StatisticsQuery>();
         if (settings.ServerStatistics)
         {
-            statsBackends.AddRange(settings.ServerStatisticsTargets.Count == 0
-                ? [backend]
-                : settings.ServerStatisticsTargets.Select(t => (IInferenceBackend)new GrpcInferenceBackend(t, 1, settings.Deadline)));
+            foreach (var source in StatisticsSources(settings))
+            {
+                if (!statsBackends.TryGetValue(source.Address, out var server))
+                {
+                    server = source.Address == settings.Target.TrimEnd('/') ? backend : new GrpcInferenceBackend(source.Address, 1, settings.Deadline);
+                    statsBackends.Add(source.Address, server);
+                }
+
+                statsQueries.Add(new StatisticsQuery(server, source.Model, source.Model == settings.Model ? settings.ModelVersion : null));
+            }
         }
 
         IFaultInjector? injector = settings.Fault switch
@@ -66,7 +75,7 @@ public static class ProfileRun
                     requests,
                     SystemLoadClock.CreateDefault(),
                     measurement,
-                    new ServerStatisticsReader(statsBackends, settings.Model, settings.ModelVersion),
+                    new ServerStatisticsReader(statsQueries),
                     observer,
                     new ProfilerOptions { Arrivals = settings.Arrivals, Random = new Random(settings.Seed), MaxOutstanding = settings.MaxOutstanding });
                 switch (settings.Mode)
@@ -95,7 +104,7 @@ public static class ProfileRun
                 await injector.DisposeAsync().ConfigureAwait(false);
             }
 
-            foreach (var stats in statsBackends.Where(b => !ReferenceEquals(b, backend)))
+            foreach (var stats in statsBackends.Values.Where(b => !ReferenceEquals(b, backend)))
             {
                 await stats.DisposeAsync().ConfigureAwait(false);
             }
@@ -119,6 +128,12 @@ public static class ProfileRun
         var anySuccess = report.Steps.Any(s => s.Succeeded > 0);
         return anySuccess || abort.IsCancellationRequested ? 0 : 1;
     }
+
+    /// <summary>The --server-stats sources, or by default the target's model.</summary>
+    public static IReadOnlyList<StatisticsSource> StatisticsSources(RunSettings settings) =>
+        !settings.ServerStatistics ? []
+        : settings.ServerStatisticsTargets.Count > 0 ? settings.ServerStatisticsTargets
+        : [new StatisticsSource(settings.Target.TrimEnd('/'), settings.Model)];
 
     private static RunInfo RunInfo(RunSettings s, DateTimeOffset startedAt, bool aborted) => new()
     {
@@ -144,6 +159,7 @@ public static class ProfileRun
         MaxWindows = s.MaxWindows,
         LateThresholdMs = s.LateThreshold.TotalMilliseconds,
         Arrivals = s.Mode is RunMode.RateSweep or RunMode.RateSearch || (s.Mode == RunMode.Fault && s.Rates.Count > 0) ? s.Arrivals.ToString().ToLowerInvariant() : null,
+        ServerStatistics = [.. StatisticsSources(s).Select(x => x.ToString())],
         Aborted = aborted,
     };
 }

@@ -60,8 +60,8 @@ public sealed record RunSettings
 
     public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Where ModelStatistics are read; empty with <see cref="ServerStatistics"/> on means the target.</summary>
-    public IReadOnlyList<string> ServerStatisticsTargets { get; init; } = [];
+    /// <summary>Where ModelStatistics are read; empty with <see cref="ServerStatistics"/> on means the target's model.</summary>
+    public IReadOnlyList<StatisticsSource> ServerStatisticsTargets { get; init; } = [];
 
     public bool ServerStatistics { get; init; } = true;
 

@@ -3,12 +3,16 @@ using EnsembleGrpc.LoadGen.Backend;
 namespace EnsembleGrpc.LoadGen.Measurement;
 
 /// <summary>
-/// What one server says it did during a step: the difference of its ModelStatistics before and after, as time
-/// per request spent queued and computing (input + infer + output), and the mean batch it executed.
+/// What one server says one of its models did during a step: the difference of its ModelStatistics before and after,
+/// as time per successful request spent queued and computing (input + infer + output), end to end in the server, and
+/// the mean batch it executed.
 /// </summary>
 public sealed record ServerSideSummary
 {
+    /// <summary>The server's address.</summary>
     public required string Source { get; init; }
+
+    public string Model { get; init; } = string.Empty;
 
     public ulong Requests { get; init; }
 
@@ -22,7 +26,14 @@ public sealed record ServerSideSummary
 
     public double ComputeUsPerRequest { get; init; }
 
+    public double InputUsPerRequest { get; init; }
+
     public double InferUsPerRequest { get; init; }
+
+    public double OutputUsPerRequest { get; init; }
+
+    /// <summary>Success time per request: arrival to response in the server (Triton's success duration).</summary>
+    public double ServerUsPerRequest { get; init; }
 
     public double MeanBatch { get; init; }
 
@@ -38,13 +49,17 @@ public sealed record ServerSideSummary
         return new ServerSideSummary
         {
             Source = after.Source,
+            Model = after.Model,
             Requests = requests,
             Inferences = inferences,
             Executions = executions,
             Failures = D(before.FailCount, after.FailCount),
             QueueUsPerRequest = PerRequest(D(before.QueueNs, after.QueueNs)),
             ComputeUsPerRequest = PerRequest(compute),
+            InputUsPerRequest = PerRequest(D(before.ComputeInputNs, after.ComputeInputNs)),
             InferUsPerRequest = PerRequest(D(before.ComputeInferNs, after.ComputeInferNs)),
+            OutputUsPerRequest = PerRequest(D(before.ComputeOutputNs, after.ComputeOutputNs)),
+            ServerUsPerRequest = PerRequest(D(before.SuccessNs, after.SuccessNs)),
             MeanBatch = executions == 0 ? 0 : inferences / (double)executions,
         };
     }

@@ -45,14 +45,14 @@ public sealed class StepRunner(LoadClock clock, MeasurementOptions options, Serv
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
         var windowTicks = clock.ToTicks(options.Window);
         var windows = new List<WindowSummary>();
-        var kept = new Queue<(List<RequestRecord> Records, double Seconds, IReadOnlyList<ModelStatisticsSnapshot?> Before)>();
+        var kept = new Queue<(List<RequestRecord> Records, double Seconds, IReadOnlyList<ModelStatisticsSnapshot> Before)>();
         var aborted = false;
 
         var loadTask = load.RunAsync(buffer, stop.Token, abort);
         var measureStart = clock.Now + clock.ToTicks(options.Warmup);
         var windowStart = measureStart;
         var sidecarTask = sidecar?.Invoke(measureStart, abort) ?? Task.CompletedTask;
-        IReadOnlyList<ModelStatisticsSnapshot?> snapshot = [];
+        IReadOnlyList<ModelStatisticsSnapshot> snapshot = [];
         try
         {
             await clock.WaitUntilAsync(measureStart, abort).ConfigureAwait(false);

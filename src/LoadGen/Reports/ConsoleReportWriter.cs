@@ -5,7 +5,10 @@ using Spectre.Console;
 
 namespace EnsembleGrpc.LoadGen.Reports;
 
-/// <summary>The report as console tables: one row per step, breakdowns per arm and strategy, search and fault results.</summary>
+/// <summary>
+/// The report as console tables: one row per step, breakdowns per arm and strategy, the server side per statistics
+/// source, search and fault results.
+/// </summary>
 public static class ConsoleReportWriter
 {
     public static void Write(IAnsiConsole console, ProfileReport report)
@@ -20,6 +23,11 @@ public static class ConsoleReportWriter
         foreach (var step in report.Steps.Where(s => s.ByArm.Count > 0 || s.ByStrategy.Count > 0))
         {
             console.Write(GroupTable(step));
+        }
+
+        if (report.Steps.Any(s => s.Server.Any(Active)))
+        {
+            console.Write(ServerTable(report.Steps));
         }
 
         if (report.Search is { } search)
@@ -70,6 +78,41 @@ public static class ConsoleReportWriter
                 F(s.FallbackRate * 100, "0.##") + "%",
                 serverText,
                 s.Stable ? "[green]yes[/]" : $"[yellow]no ({s.Windows}w)[/]");
+        }
+
+        return table;
+    }
+
+    /// <summary>A server and model that served or failed requests during the step.</summary>
+    internal static bool Active(ServerSideSummary server) => server.Requests > 0 || server.Failures > 0;
+
+    private static Table ServerTable(IEnumerable<StepSummary> steps)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .Title("Server side: ModelStatistics over each step's measured windows, µs per successful request")
+            .Caption("server = arrival to response in the server; queue + input + infer + output ≤ server");
+        foreach (var column in new[] { "step", "source", "model", "requests", "failed", "batch", "queue", "input", "infer", "output", "server" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        foreach (var step in steps)
+        {
+            foreach (var x in step.Server.Where(Active))
+            {
+                table.AddRow(
+                    Markup.Escape(step.Label),
+                    Markup.Escape(x.Source),
+                    Markup.Escape(x.Model),
+                    x.Requests.ToString(CultureInfo.InvariantCulture),
+                    x.Failures.ToString(CultureInfo.InvariantCulture),
+                    F(x.MeanBatch, "0.##"),
+                    F(x.QueueUsPerRequest, "0.0"),
+                    F(x.InputUsPerRequest, "0.0"),
+                    F(x.InferUsPerRequest, "0.0"),
+                    F(x.OutputUsPerRequest, "0.0"),
+                    F(x.ServerUsPerRequest, "0.0"));
+            }
         }
 
         return table;

@@ -4,7 +4,11 @@ using EnsembleGrpc.LoadGen.Measurement;
 
 namespace EnsembleGrpc.LoadGen.Reports;
 
-/// <summary>One row per step (for a fault run also one per phase), invariant culture, RFC 4180 quoting.</summary>
+/// <summary>
+/// One row per step (for a fault run also one per phase), invariant culture, RFC 4180 quoting. Its server_* columns
+/// are the first statistics source that served requests (the target's model by default); <see cref="WriteServer"/>
+/// has one row per step and source.
+/// </summary>
 public static class CsvReportWriter
 {
     public static readonly string[] Columns =
@@ -13,6 +17,12 @@ public static class CsvReportWriter
         "throughput_rps", "inferences_per_s", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms",
         "service_p50_ms", "service_p99_ms", "late_sends", "late_share", "max_send_delay_ms", "accuracy", "fallback_rate",
         "errors", "server_queue_us", "server_compute_us",
+    ];
+
+    public static readonly string[] ServerColumns =
+    [
+        "label", "source", "model", "requests", "failed", "inferences", "executions", "mean_batch", "queue_us", "compute_input_us",
+        "compute_infer_us", "compute_output_us", "compute_us", "server_us",
     ];
 
     public static string Write(ProfileReport report)
@@ -27,10 +37,9 @@ public static class CsvReportWriter
 
         foreach (var s in rows)
         {
-            var server = s.Server.Where(x => x.Requests > 0).ToList();
-            var requests = server.Sum(x => (double)x.Requests);
-            string? queue = requests > 0 ? N(server.Sum(x => x.QueueUsPerRequest * x.Requests) / requests) : null;
-            string? compute = requests > 0 ? N(server.Sum(x => x.ComputeUsPerRequest * x.Requests) / requests) : null;
+            var server = s.Server.FirstOrDefault(x => x.Requests > 0);
+            string? queue = server is null ? null : N(server.QueueUsPerRequest);
+            string? compute = server is null ? null : N(server.ComputeUsPerRequest);
             string[] fields =
             [
                 s.Label, s.Mode, s.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, s.Rate is { } r ? N(r) : string.Empty,
@@ -39,6 +48,31 @@ public static class CsvReportWriter
                 N(s.Latency.P999Ms), N(s.Latency.MaxMs), N(s.Latency.MeanMs), N(s.ServiceTime.P50Ms), N(s.ServiceTime.P99Ms),
                 I(s.LateSends), N(s.LateShare), N(s.MaxSendDelayMs), s.Accuracy is { } a ? N(a) : string.Empty, N(s.FallbackRate),
                 string.Join(';', s.Errors.Select(e => $"{e.Key}={e.Value}")), queue ?? string.Empty, compute ?? string.Empty,
+            ];
+            csv.AppendLine(string.Join(',', fields.Select(Quote)));
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>Server-side figures per step and statistics source (µs per successful request); null when there are none.</summary>
+    public static string? WriteServer(ProfileReport report)
+    {
+        var rows = report.Steps.SelectMany(s => s.Server.Where(ConsoleReportWriter.Active).Select(x => (Step: s, Server: x))).ToList();
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var csv = new StringBuilder();
+        csv.AppendLine(string.Join(',', ServerColumns));
+        foreach (var (s, x) in rows)
+        {
+            string[] fields =
+            [
+                s.Label, x.Source, x.Model, x.Requests.ToString(CultureInfo.InvariantCulture), x.Failures.ToString(CultureInfo.InvariantCulture),
+                x.Inferences.ToString(CultureInfo.InvariantCulture), x.Executions.ToString(CultureInfo.InvariantCulture), N(x.MeanBatch),
+                N(x.QueueUsPerRequest), N(x.InputUsPerRequest), N(x.InferUsPerRequest), N(x.OutputUsPerRequest), N(x.ComputeUsPerRequest), N(x.ServerUsPerRequest),
             ];
             csv.AppendLine(string.Join(',', fields.Select(Quote)));
         }

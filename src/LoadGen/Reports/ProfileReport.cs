@@ -52,6 +52,9 @@ public sealed record RunInfo
 
     public string? Arrivals { get; init; }
 
+    /// <summary>Where server-side statistics were read: URL=MODEL, or URL for every model of that server.</summary>
+    public IReadOnlyList<string> ServerStatistics { get; init; } = [];
+
     /// <summary>The histogram's stated worst relative error of a percentile.</summary>
     public double PercentileRelativeError { get; init; } = LatencyHistogram.RelativeErrorBound;
 

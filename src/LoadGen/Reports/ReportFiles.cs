@@ -1,6 +1,9 @@
 namespace EnsembleGrpc.LoadGen.Reports;
 
-/// <summary>Writes every file of a report next to an output prefix: PREFIX.csv, PREFIX.json and the PREFIX-*.svg plots.</summary>
+/// <summary>
+/// Writes every file of a report next to an output prefix: PREFIX.csv, PREFIX-server.csv (server side per step and
+/// statistics source, when there is any), PREFIX.json and the PREFIX-*.svg plots.
+/// </summary>
 public static class ReportFiles
 {
     public static IReadOnlyList<string> Write(ProfileReport report, string prefix)
@@ -20,6 +23,10 @@ public static class ReportFiles
         }
 
         Save(".csv", CsvReportWriter.Write(report));
+        if (CsvReportWriter.WriteServer(report) is { } server)
+        {
+            Save("-server.csv", server);
+        }
         Save(".json", JsonReportWriter.Write(report));
         if (report.Steps.Count > 0)
         {

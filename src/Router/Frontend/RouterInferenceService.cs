@@ -11,12 +11,15 @@ namespace EnsembleGrpc.Router.Frontend;
 /// <summary>
 /// The router's Open Inference Protocol service: each ensemble is a virtual model. This class only maps the protocol
 /// to the engine and back; every outcome becomes a deliberate status code (clients never see UNKNOWN, and internals
-/// never leak: an unexpected exception is logged and answered INTERNAL).
+/// never leak: an unexpected exception is logged and answered INTERNAL). Each ensemble keeps Triton-style
+/// ModelStatistics (config/README.md, "ModelStatistics of the router", says what every field means here).
 /// </summary>
 public sealed partial class RouterInferenceService(
     RoutingConfigProvider config,
     ImagePreprocessor preprocessor,
     TrafficRouter router,
+    TrafficStatistics statistics,
+    TimeProvider time,
     ILogger<RouterInferenceService> logger) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string ServerName = "ensemblegrpc-router";
@@ -47,35 +50,54 @@ public sealed partial class RouterInferenceService(
         return Task.FromResult(response);
     }
 
+    public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
+    {
+        // Name empty: every served ensemble (the version is then ignored, as Triton does).
+        var ensembles = string.IsNullOrEmpty(request.Name)
+            ? config.Current.Ensembles.Values.OrderBy(e => e.Name, StringComparer.Ordinal)
+            : (IEnumerable<EnsembleModel>)[Resolve(request.Name, request.Version)];
+        var response = new ModelStatisticsResponse();
+        foreach (var ensemble in ensembles)
+        {
+            response.ModelStats.Add(StatisticsMapper.ToModelStatistics(ensemble.Name, statistics.Model(ensemble.Name).Snapshot(time.TimestampFrequency)));
+        }
+
+        return Task.FromResult(response);
+    }
+
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
+        long arrival = time.GetTimestamp();
+        // Set once the model and version resolved: from then on every error is the model's failure (an unknown model
+        // or version has no statistics to count in).
+        ModelCounters? counters = null;
         try
         {
-            return await InferAsync(request, context).ConfigureAwait(false);
+            var ensemble = Resolve(request.ModelName, request.ModelVersion);
+            counters = statistics.Model(ensemble.Name);
+            return await InferAsync(ensemble, counters, arrival, request, context).ConfigureAwait(false);
         }
         catch (RpcException)
         {
+            Failed(counters, arrival);
             throw;
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
+            Failed(counters, arrival);
             throw CallerGone(context);
         }
         catch (Exception ex)
         {
+            Failed(counters, arrival);
             Log.Unexpected(logger, request.Id, ex);
             throw new RpcException(new Status(StatusCode.Internal, "internal error in the router; see its log"));
         }
     }
 
-    private async Task<ModelInferResponse> InferAsync(ModelInferRequest request, ServerCallContext context)
+    private async Task<ModelInferResponse> InferAsync(EnsembleModel ensemble, ModelCounters counters, long arrival, ModelInferRequest request, ServerCallContext context)
     {
-        var ensemble = FindEnsemble(request.ModelName);
-        if (request.ModelVersion is not ("" or "1"))
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"model '{request.ModelName}' has only version 1; asked for '{request.ModelVersion}'."));
-        }
-
+        long decodeStart = time.GetTimestamp();
         var tensor = InferRequestMapper.TryGetTensor(request, out string? error) ?? throw Invalid(error!);
         var outputs = InferRequestMapper.RequestedOutputs(request, out error);
         if (error is not null)
@@ -89,6 +111,7 @@ public sealed partial class RouterInferenceService(
             throw Invalid(preprocessed.Error!);
         }
 
+        long inputReady = time.GetTimestamp();
         string? strategy = InferRequestMapper.StringParameter(request, ResponseParameters.EnsembleStrategy);
         string? routingKey = InferRequestMapper.StringParameter(request, ResponseParameters.RoutingKey)
             ?? context.RequestHeaders.GetValue(ResponseParameters.RoutingKeyHeader);
@@ -96,13 +119,29 @@ public sealed partial class RouterInferenceService(
 
         // The arm is recorded with the request id; a request without an id gets one, echoed so feedback can refer to it.
         string requestId = string.IsNullOrEmpty(request.Id) ? Guid.NewGuid().ToString("N") : request.Id;
+        long fanOutStart = time.GetTimestamp();
         var routed = await router.RouteAsync(ensemble, arm, preprocessed.Input, requestId, context.CancellationToken).ConfigureAwait(false);
-        return routed.Result.Kind switch
+        long aggregated = time.GetTimestamp();
+        var response = routed.Result.Kind switch
         {
             EnsembleResultKind.Answered => InferResponseMapper.ToResponse(ensemble.Name, requestId, routed, ensemble.RevealArm, request.RawInputContents.Count > 0, outputs),
             EnsembleResultKind.Unavailable => throw new RpcException(new Status(StatusCode.Unavailable, routed.Result.Message!)),
             _ => throw CallerGone(context),
         };
+        long encoded = time.GetTimestamp();
+        counters.RecordSuccess(new RequestTimings(arrival, decodeStart, inputReady, fanOutStart, aggregated, encoded), preprocessed.Input.BatchSize, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return response;
+    }
+
+    private void Failed(ModelCounters? counters, long arrival) => counters?.RecordFailure(time.GetTimestamp() - arrival);
+
+    /// <summary>The served ensemble of that name and version ("" or "1"), else NOT_FOUND naming what is served.</summary>
+    private EnsembleModel Resolve(string name, string version)
+    {
+        var ensemble = FindEnsemble(name);
+        return version is "" or "1"
+            ? ensemble
+            : throw new RpcException(new Status(StatusCode.NotFound, $"model '{name}' has only version 1; asked for '{version}'."));
     }
 
     private EnsembleModel FindEnsemble(string name)

@@ -1,3 +1,4 @@
+using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Resilience;
@@ -5,9 +6,34 @@ using EnsembleGrpc.Router.Traffic;
 
 namespace EnsembleGrpc.Router.Frontend;
 
-/// <summary>Builds the admin statistics message from the counters, for the arms and members of the active config.</summary>
+/// <summary>
+/// Builds the admin statistics message from the counters, for the arms and members of the active config, and the
+/// Open Inference Protocol's ModelStatistics of an ensemble.
+/// </summary>
 public static class StatisticsMapper
 {
+    /// <summary>
+    /// Triton's ModelStatistics of one virtual model, version "1". Queue and compute durations count the successful
+    /// requests (as Triton counts them); there are no batch_stats (as for a Triton ensemble).
+    /// </summary>
+    public static ModelStatistics ToModelStatistics(string name, ModelCountersSnapshot snapshot) => new()
+    {
+        Name = name,
+        Version = "1",
+        LastInference = snapshot.LastInferenceMs,
+        InferenceCount = snapshot.InferenceCount,
+        ExecutionCount = snapshot.ExecutionCount,
+        InferenceStats = new InferStatistics
+        {
+            Success = Duration(snapshot.SuccessCount, snapshot.SuccessNs),
+            Fail = Duration(snapshot.FailCount, snapshot.FailNs),
+            Queue = Duration(snapshot.SuccessCount, snapshot.QueueNs),
+            ComputeInput = Duration(snapshot.SuccessCount, snapshot.ComputeInputNs),
+            ComputeInfer = Duration(snapshot.SuccessCount, snapshot.ComputeInferNs),
+            ComputeOutput = Duration(snapshot.SuccessCount, snapshot.ComputeOutputNs),
+        },
+    };
+
     public static EnsembleStatistics ToMessage(EnsembleModel ensemble, TrafficStatistics statistics, EndpointRegistry endpoints)
     {
         var message = new EnsembleStatistics { Name = ensemble.Name };
@@ -84,6 +110,8 @@ public static class StatisticsMapper
 
         return message;
     }
+
+    private static StatisticDuration Duration(ulong count, ulong ns) => new() { Count = count, Ns = ns };
 
     private static LatencySummary Latency(LatencySnapshot snapshot) => new()
     {

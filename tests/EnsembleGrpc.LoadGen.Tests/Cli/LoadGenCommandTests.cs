@@ -119,4 +119,30 @@ public sealed class LoadGenCommandTests
         Assert.True(Durations.TryParse(text, out var value));
         Assert.Equal(milliseconds, value.TotalMilliseconds, 6);
     }
+
+    [Fact]
+    public void Server_statistics_default_to_the_targets_model_and_can_name_any_server_and_model()
+    {
+        var plain = Bind("-t", "http://127.0.0.1:8000/", "-m", "mnist").Settings!;
+        Assert.Equal([new StatisticsSource("http://127.0.0.1:8000", "mnist")], ProfileRun.StatisticsSources(plain));
+
+        var none = Bind("-t", "http://127.0.0.1:8000", "-m", "mnist", "--no-server-stats").Settings!;
+        Assert.Empty(ProfileRun.StatisticsSources(none));
+
+        var (settings, errors) = Bind("-t", "http://127.0.0.1:8000", "-m", "mnist",
+            "--server-stats", "http://127.0.0.1:8000=mnist", "--server-stats", "http://127.0.0.1:8001", "--server-stats", "http://127.0.0.1:8002/=mnist_cnn_2");
+        Assert.Empty(errors);
+        Assert.Equal(
+            [new StatisticsSource("http://127.0.0.1:8000", "mnist"), new StatisticsSource("http://127.0.0.1:8001", null), new StatisticsSource("http://127.0.0.1:8002", "mnist_cnn_2")],
+            ProfileRun.StatisticsSources(settings!));
+        Assert.Equal("http://127.0.0.1:8001", settings!.ServerStatisticsTargets[1].ToString());
+        Assert.Equal("http://127.0.0.1:8002=mnist_cnn_2", settings.ServerStatisticsTargets[2].ToString());
+    }
+
+    [Fact]
+    public void A_server_statistics_source_needs_an_http_url_and_a_model_after_the_equals_sign()
+    {
+        var (_, errors) = Bind("-t", "http://h:1", "-m", "m", "--server-stats", "localhost:8001", "--server-stats", "http://h:2=");
+        Assert.Equal(2, errors.Count(e => e.StartsWith("--server-stats", StringComparison.Ordinal)));
+    }
 }

@@ -55,18 +55,56 @@ public sealed class StepRunnerTests
     {
         var clock = new VirtualClock();
         var backend = new ScriptedBackend(clock, _ => TimeSpan.FromMilliseconds(10));
-        var reader = new CountingStatistics(clock);
+        // 100 requests per second, each queued 200 µs and computed 700 µs (100 + 500 + 100), batch 2.
+        var reader = new FakeStatisticsServer(clock, "fake", new FakeModel("mnist", 100, QueueUs: 200, InputUs: 100, InferUs: 500, OutputUs: 100, Batch: 2));
         var runner = new StepRunner(clock, Options, new ServerStatisticsReader([reader], "mnist", null), NullRunObserver.Instance);
         var load = new ConcurrencyLoadManager(new RequestExecutor(backend, TestRequests.Factory(), clock), 1);
 
         var result = clock.Run(runner.MeasureAsync(load, StepDescriptor.ForConcurrency(1), CancellationToken.None));
         var server = Assert.Single(result.Summary.Server);
 
-        // The fake server says: 100 requests per second, each queued 200 µs and computed 700 µs (100 + 500 + 100).
         Assert.Equal(300UL, server.Requests);
         Assert.Equal(200, server.QueueUsPerRequest, 6);
         Assert.Equal(700, server.ComputeUsPerRequest, 6);
         Assert.Equal(2, server.MeanBatch, 6);
+    }
+
+    [Fact]
+    public void Each_statistics_source_is_reported_apart_the_router_beside_its_workers()
+    {
+        var clock = new VirtualClock();
+        var backend = new ScriptedBackend(clock, _ => TimeSpan.FromMilliseconds(10));
+        // The router's ensemble, and three workers read for every model they have (one of them idle, one model each
+        // used); a fourth address offers no statistics at all (UNIMPLEMENTED): it is left out, the rest still counts.
+        var router = new FakeStatisticsServer(clock, "http://router", new FakeModel("mnist", 100, QueueUs: 5, InputUs: 20, InferUs: 3000, OutputUs: 10, OverheadUs: 1));
+        var workers = Enumerable.Range(1, 3).Select(i => new FakeStatisticsServer(clock, $"http://w{i}",
+            new FakeModel($"mnist_cnn_{i}", 100, QueueUs: (ulong)(100 * i), InputUs: 10, InferUs: 900, OutputUs: 10),
+            new FakeModel("idle", 0, 0, 0, 0, 0))).ToArray();
+        var silent = new FakeStatisticsServer(clock, "http://silent");
+        var reader = new ServerStatisticsReader([
+            new StatisticsQuery(router, "mnist"),
+            .. workers.Select(w => new StatisticsQuery(w, null)),
+            new StatisticsQuery(silent, null),
+            new StatisticsQuery(router, "not-served"),
+        ]);
+        var runner = new StepRunner(clock, Options, reader, NullRunObserver.Instance);
+        var load = new ConcurrencyLoadManager(new RequestExecutor(backend, TestRequests.Factory(), clock), 1);
+
+        var server = clock.Run(runner.MeasureAsync(load, StepDescriptor.ForConcurrency(1), CancellationToken.None)).Summary.Server;
+
+        Assert.Equal(
+            ["http://router mnist", "http://w1 mnist_cnn_1", "http://w1 idle", "http://w2 mnist_cnn_2", "http://w2 idle", "http://w3 mnist_cnn_3", "http://w3 idle"],
+            server.Select(s => $"{s.Source} {s.Model}"));
+        var r = server[0];
+        Assert.Equal(300UL, r.Requests);
+        Assert.Equal(5, r.QueueUsPerRequest, 6);
+        Assert.Equal(20, r.InputUsPerRequest, 6);
+        Assert.Equal(3000, r.InferUsPerRequest, 6);
+        Assert.Equal(10, r.OutputUsPerRequest, 6);
+        Assert.Equal(3030, r.ComputeUsPerRequest, 6);
+        Assert.Equal(3036, r.ServerUsPerRequest, 6);
+        Assert.Equal(200, server.Single(s => s.Model == "mnist_cnn_2").QueueUsPerRequest, 6);
+        Assert.Equal(0UL, server.Single(s => s.Source == "http://w2" && s.Model == "idle").Requests);
     }
 
     [Fact]
@@ -85,29 +123,6 @@ public sealed class StepRunnerTests
         Assert.False(result.Summary.Stable);
         Assert.Equal(2, result.Summary.Windows); // one full window and the partial one
         Assert.InRange(result.Summary.Succeeded, 299, 301);
-    }
-
-    private sealed class CountingStatistics(VirtualClock clock) : IInferenceBackend
-    {
-        public ValueTask<InferOutcome> InferAsync(InferRequestData request, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask<ModelStatisticsSnapshot?> GetStatisticsAsync(string model, string? version, CancellationToken cancellationToken)
-        {
-            var requests = (ulong)(clock.Now / 10_000_000); // one per 10 ms
-            return ValueTask.FromResult<ModelStatisticsSnapshot?>(new ModelStatisticsSnapshot
-            {
-                Source = "fake",
-                SuccessCount = requests,
-                InferenceCount = requests * 2,
-                ExecutionCount = requests,
-                QueueNs = requests * 200_000,
-                ComputeInputNs = requests * 100_000,
-                ComputeInferNs = requests * 500_000,
-                ComputeOutputNs = requests * 100_000,
-            });
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class RecordingObserver : IRunObserver

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using EnsembleGrpc.LoadGen.Measurement;
 using EnsembleGrpc.LoadGen.Reports;
 using Spectre.Console;
 
@@ -107,7 +108,7 @@ public sealed class ReportWriterTests
         {
             var written = ReportFiles.Write(SampleReport.Create(withFault: true), Path.Combine(directory, "out", "profile"));
             Assert.Equal(
-                ["profile-fault-timeline.svg", "profile-latency-distribution.svg", "profile-latency-throughput.svg", "profile.csv", "profile.json"],
+                ["profile-fault-timeline.svg", "profile-latency-distribution.svg", "profile-latency-throughput.svg", "profile-server.csv", "profile.csv", "profile.json"],
                 written.Select(p => Path.GetFileName(p)!).Order(StringComparer.Ordinal).ToArray());
             Assert.All(written, path => Assert.True(new FileInfo(path).Length > 100));
         }
@@ -135,4 +136,42 @@ public sealed class ReportWriterTests
 
     private static string[] SeriesNames(XDocument svg)
         => svg.Descendants().Where(e => (string?)e.Attribute("class") == "series").Select(e => (string)e.Attribute("data-series")!).ToArray();
+
+    [Fact]
+    public void Each_statistics_source_gets_its_own_row_in_the_server_csv_the_console_and_the_json()
+    {
+        var router = new ServerSideSummary { Source = "http://r", Model = "mnist", Requests = 990, QueueUsPerRequest = 5, InputUsPerRequest = 20, InferUsPerRequest = 3000, OutputUsPerRequest = 10, ComputeUsPerRequest = 3030, ServerUsPerRequest = 3040, Executions = 990, Inferences = 990, MeanBatch = 1 };
+        var worker = new ServerSideSummary { Source = "http://w1", Model = "mnist_cnn_1", Requests = 990, Failures = 2, QueueUsPerRequest = 700, ComputeUsPerRequest = 900, InferUsPerRequest = 880, ServerUsPerRequest = 1650, MeanBatch = 3.5 };
+        var idle = new ServerSideSummary { Source = "http://w1", Model = "idle" };
+        var sample = SampleReport.Create();
+        var report = sample with { Steps = [sample.Steps[0] with { Server = [router, worker, idle] }, sample.Steps[1] with { Server = [] }] };
+
+        // The main CSV keeps one pair of server columns: the first source, not an average over router and workers.
+        var main = CsvReportWriter.Write(report).Split('\n')[1].Split(',');
+        Assert.Equal("5", main[Array.IndexOf(CsvReportWriter.Columns, "server_queue_us")]);
+        Assert.Equal("3030", main[Array.IndexOf(CsvReportWriter.Columns, "server_compute_us")]);
+
+        var lines = CsvReportWriter.WriteServer(report)!.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal(string.Join(',', CsvReportWriter.ServerColumns), lines[0]);
+        Assert.Equal(3, lines.Length); // the idle model and the step without statistics have no row
+        Assert.Equal("concurrency 1,http://r,mnist,990,0,990,990,1,5,20,3000,10,3030,3040", lines[1]);
+        Assert.StartsWith("concurrency 1,http://w1,mnist_cnn_1,990,2,", lines[2], StringComparison.Ordinal);
+        Assert.Null(CsvReportWriter.WriteServer(sample with { Steps = [sample.Steps[0] with { Server = [idle] }] }));
+
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+        console.Profile.Width = 240;
+        ConsoleReportWriter.Write(console, report);
+        var text = writer.ToString();
+        Assert.Contains("Server side", text, StringComparison.Ordinal);
+        var rows = text.Split('\n').Where(l => l.Contains("http://", StringComparison.Ordinal) && l.Contains("concurrency 1", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("mnist_cnn_1", rows[1], StringComparison.Ordinal);
+        Assert.Contains("3040.0", rows[0], StringComparison.Ordinal);
+
+        using var json = JsonDocument.Parse(JsonReportWriter.Write(report));
+        var server = json.RootElement.GetProperty("steps")[0].GetProperty("server");
+        Assert.Equal("mnist_cnn_1", server[1].GetProperty("model").GetString());
+        Assert.Equal(3040, server[0].GetProperty("server_us_per_request").GetDouble());
+    }
 }
