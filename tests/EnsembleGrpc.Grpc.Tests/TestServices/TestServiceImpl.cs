@@ -38,7 +38,7 @@ public sealed class TestServiceImpl(TestServiceProbe probe) : TestService.TestSe
             for (var i = 0; i < request.Count; i++)
             {
                 ThrowIfFailPoint(request, i);
-                if (request.DelayMs > 0)
+                if (request.DelayMs > 0 && i >= request.Immediate)
                 {
                     await Task.Delay(request.DelayMs, context.CancellationToken);
                 }

@@ -33,6 +33,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
     private DateTime _deadline = DateTime.MaxValue;
     private volatile bool _deadlineExceeded;
     private bool _completed;
+    private bool _completedByDeadline;
     private bool _headersSent;
     private bool _bodyWritten;
     private bool _responseCorrupt;
@@ -77,6 +78,21 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
     public Task DeadlineReached => _deadlineReached?.Task ?? Task.CompletedTask;
 
     public GrpcServerRuntime Runtime => _runtime;
+
+    /// <summary>
+    /// Whether the deadline took the call's completion (the gate closed at the deadline, before the handler's token
+    /// fired): then <see cref="CompleteDeadlineExceededAsync"/> must write the status, whatever the handler does.
+    /// </summary>
+    public bool CompletedByDeadline
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _completedByDeadline;
+            }
+        }
+    }
 
     /// <summary>
     /// Sets the headers every response carries and starts the deadline. Call before the handler runs: afterwards the
@@ -192,14 +208,17 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
     /// <summary>
     /// Answers DEADLINE_EXCEEDED now, even though the handler may still be running (it ignored its token): the
     /// response is completed so the client hears at once; the handler's eventual result is discarded by the gate.
+    /// Only for a call <see cref="CompletedByDeadline"/> (the timer already closed the gate); call it once.
     /// </summary>
     public async Task CompleteDeadlineExceededAsync()
     {
-        if (!TryBeginComplete())
+        if (!CompletedByDeadline)
         {
             return;
         }
 
+        // A message the handler got through the gate before the deadline is delivered first (its flush is not
+        // cancellable by the deadline, see StartFlush), then the status goes in the trailers behind it.
         await AwaitPendingWriteAsync().ConfigureAwait(false);
         await WriteFinalStatus(DeadlineExceededStatus).ConfigureAwait(false);
         try
@@ -269,8 +288,22 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
 
     private void OnDeadline()
     {
-        // The flag first: whoever sees the cancellation must be able to tell a deadline from a client abort.
-        _deadlineExceeded = true;
+        // Close the gate before the token fires: a handler that sees the cancellation (or merely races it) must find
+        // the call complete, so no write of its can slip in between the deadline and the DEADLINE_EXCEEDED trailers.
+        // When the call already completed (the handler's result is being written), the deadline has nothing to do.
+        lock (_sync)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            _completed = true;
+            _completedByDeadline = true;
+            // The flag with the gate: whoever sees the cancellation must be able to tell a deadline from a client abort.
+            _deadlineExceeded = true;
+        }
+
         Log.DeadlineExceeded(_runtime.Logger, Method);
         try
         {
@@ -332,7 +365,11 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
 
     private Task StartFlush()
     {
-        var flush = HttpContext.Response.BodyWriter.FlushAsync(CancellationToken);
+        // No token: Kestrel answers a flush cancelled by its token by aborting the stream (RST_STREAM INTERNAL_ERROR,
+        // "ConnectionOrStreamAbortedByCancellationToken"), so the deadline token here would turn a message in flight
+        // at the deadline into a reset instead of DEADLINE_EXCEEDED trailers. A client abort completes the flush by
+        // itself; a deadline waits for it (CompleteDeadlineExceededAsync) and then sends the trailers behind it.
+        var flush = HttpContext.Response.BodyWriter.FlushAsync();
         if (flush.IsCompletedSuccessfully)
         {
             _pendingWrite = null;

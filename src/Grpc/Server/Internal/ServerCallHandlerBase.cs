@@ -76,7 +76,11 @@ internal abstract partial class ServerCallHandlerBase<TRequest, TResponse>
         try
         {
             var call = RunCallAsync(context);
-            if (await Task.WhenAny(call, context.DeadlineReached).ConfigureAwait(false) != call)
+            await Task.WhenAny(call, context.DeadlineReached).ConfigureAwait(false);
+
+            // Decided by who closed the gate, not by which task finished first: when the deadline took it, the
+            // handler's own completion was discarded (it may even have returned before DeadlineReached was set).
+            if (context.CompletedByDeadline)
             {
                 await context.CompleteDeadlineExceededAsync().ConfigureAwait(false);
             }
