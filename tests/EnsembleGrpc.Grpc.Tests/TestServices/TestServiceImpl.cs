@@ -12,9 +12,10 @@ public sealed class TestServiceImpl(TestServiceProbe probe) : TestService.TestSe
 {
     public override async Task<EchoReply> Echo(EchoRequest request, ServerCallContext context)
     {
-        probe.HandlerStarted.TrySetResult(context);
         var cancellationToken = context.CancellationToken;
         using var registration = WatchCancellation(cancellationToken);
+        // Only now: a test that moves the clock once the handler started must find the watch in place.
+        probe.HandlerStarted.TrySetResult(context);
         try
         {
             var reply = await EchoCoreAsync(request, context);
@@ -30,9 +31,10 @@ public sealed class TestServiceImpl(TestServiceProbe probe) : TestService.TestSe
 
     public override async Task Stream(StreamRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
     {
-        probe.HandlerStarted.TrySetResult(context);
         var cancellationToken = context.CancellationToken;
         using var registration = WatchCancellation(cancellationToken);
+        // Only now: a test that moves the clock once the handler started must find the watch in place.
+        probe.HandlerStarted.TrySetResult(context);
         try
         {
             for (var i = 0; i < request.Count; i++)
