@@ -5,8 +5,6 @@ using System.Text.Json;
 using EnsembleGrpc.Grpc.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -36,8 +34,7 @@ internal static class ServerMode
         app.MapGrpcService<BenchEchoService>();
         await app.StartAsync();
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var boundPort = new Uri(address).Port;
+        var boundPort = GrpcKestrel.BoundPort(app.Services);
         Emit(new { @event = "listening", port = boundPort, server_gc = GCSettings.IsServerGC });
 
         var process = Process.GetCurrentProcess();

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EnsembleGrpc.Grpc.Server;
 
@@ -10,6 +13,18 @@ public static class GrpcKestrel
 {
     /// <summary>Minimum concurrent streams per connection we allow (Kestrel's own default).</summary>
     public const int MinStreamsPerConnection = 100;
+
+    /// <summary>
+    /// The port the host's server actually bound (the real one when port 0 was asked for): hosts started by tests and
+    /// benchmarks on port 0 read it after start.
+    /// </summary>
+    public static int BoundPort(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The server has not started: it has no bound address yet.");
+        return new Uri(address).Port;
+    }
 
     /// <summary>Listens for h2c (HTTP/2 without TLS, prior knowledge) on <paramref name="endpoint"/> and applies the HTTP/2 limits.</summary>
     public static void ListenH2c(KestrelServerOptions options, IPEndPoint endpoint, GrpcKestrelOptions? limits = null, Action<ListenOptions>? configure = null)

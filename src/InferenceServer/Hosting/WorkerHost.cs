@@ -3,8 +3,6 @@ using EnsembleGrpc.Grpc.Server;
 using EnsembleGrpc.InferenceServer.Frontend;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,15 +24,7 @@ public sealed class WorkerHost : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     /// <summary>The bound port (after <see cref="StartAsync"/>), the real one when asked for port 0.</summary>
-    public int Port
-    {
-        get
-        {
-            var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-                ?? throw new InvalidOperationException("The worker has not started.");
-            return new Uri(address).Port;
-        }
-    }
+    public int Port => GrpcKestrel.BoundPort(App.Services);
 
     /// <summary>
     /// Builds the worker from command-line style arguments (see <see cref="WorkerCommandLine"/>), on top of

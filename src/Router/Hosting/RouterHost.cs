@@ -4,8 +4,6 @@ using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Frontend;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -26,15 +24,7 @@ public sealed class RouterHost : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     /// <summary>The bound port (after <see cref="StartAsync"/>), the real one when asked for port 0.</summary>
-    public int Port
-    {
-        get
-        {
-            var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-                ?? throw new InvalidOperationException("The router has not started.");
-            return new Uri(address).Port;
-        }
-    }
+    public int Port => GrpcKestrel.BoundPort(App.Services);
 
     /// <summary>
     /// Builds the router from command-line style arguments (see <see cref="RouterCommandLine"/>) on top of
