@@ -1,6 +1,7 @@
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
 using Grpc.Core;
@@ -10,13 +11,15 @@ namespace EnsembleGrpc.Router.Frontend;
 
 /// <summary>
 /// The RouterAdmin service: read the active config and the statistics; change the split (bearer token required);
-/// submit feedback (true labels of an answered request) for the per-arm online accuracy.
+/// submit feedback (true labels of an answered request) for the per-arm online accuracy, kept in the
+/// <see cref="IExperimentStore"/> so it survives a restart.
 /// </summary>
 public sealed partial class RouterAdminService(
     RoutingConfigProvider config,
     TrafficStatistics statistics,
     EndpointRegistry endpoints,
     RequestLedger ledger,
+    IExperimentStore store,
     ILogger<RouterAdminService> logger) : RouterAdmin.RouterAdminBase
 {
     public override Task<GetConfigResponse> GetConfig(GetConfigRequest request, ServerCallContext context)
@@ -96,6 +99,8 @@ public sealed partial class RouterAdminService(
             }
         }
 
+        // Admin path, not inference: a synchronous write keeps the totals across a restart.
+        store.AddFeedback(entry.Ensemble, entry.Arm, entry.Predictions.Length, correct);
         var counters = statistics.Arm(entry.Ensemble, entry.Arm);
         counters.RecordFeedback(entry.Predictions.Length, correct);
         return Task.FromResult(new SubmitFeedbackResponse

@@ -6,6 +6,7 @@ public static class RouterCommandLine
     public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["--config"] = Key(nameof(RouterOptions.Config)),
+        ["--state"] = Key(nameof(RouterOptions.State)),
         ["--host"] = Key(nameof(RouterOptions.Host)),
         ["--port"] = Key(nameof(RouterOptions.Port)),
         ["--watch"] = Key(nameof(RouterOptions.Watch)),

@@ -2,6 +2,7 @@ using System.Net;
 using EnsembleGrpc.Grpc.Server;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Frontend;
+using EnsembleGrpc.Router.Traffic;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,7 @@ public sealed class RouterHost : IAsyncDisposable
             .Validate(o => o.WarmupCalls >= 1, $"{RouterOptions.SectionName}:{nameof(RouterOptions.WarmupCalls)} (--warmup-calls) must be 1 or more.");
         builder.Services.AddGrpcServer();
         builder.Services
+            .AddExperiments()
             .AddRouterConfiguration()
             .AddEnsembles()
             .AddRouterResilience()
@@ -57,7 +59,9 @@ public sealed class RouterHost : IAsyncDisposable
 
         var app = builder.Build();
         // Load (and validate) the routing file now, not on the first request.
+        // Restore the stored splits and feedback counts with it.
         app.Services.GetRequiredService<RoutingConfigProvider>();
+        app.Services.GetRequiredService<TrafficStatistics>();
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
         return new RouterHost(app);

@@ -8,6 +8,13 @@ public sealed class RouterOptions
     /// <summary>The routing file. Default <c>config/routing.json</c> (relative to the working directory).</summary>
     public string Config { get; set; } = "config/routing.json";
 
+    /// <summary>
+    /// Where experiment state (runtime traffic splits, feedback counts) is kept, an SQLite file. Empty (the default):
+    /// <c>router-state.db</c> beside the routing file; <c>:memory:</c>: in memory for the life of the process;
+    /// <c>none</c>: not kept at all.
+    /// </summary>
+    public string State { get; set; } = "";
+
     /// <summary>Address to listen on. Default 127.0.0.1.</summary>
     public string Host { get; set; } = "127.0.0.1";
 

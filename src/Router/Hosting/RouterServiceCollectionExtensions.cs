@@ -1,5 +1,6 @@
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
@@ -29,10 +30,38 @@ public static class RouterServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.Config,
             sp.GetRequiredService<RouterModelBuilder>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RoutingConfigProvider>>()));
+            sp.GetRequiredService<ILogger<RoutingConfigProvider>>(),
+            sp.GetRequiredService<IExperimentStore>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RouterOptions>>().Value.Watch
             ? new ConfigFileWatcher(sp.GetRequiredService<RoutingConfigProvider>())
             : new NoOpHostedService());
+        return services;
+    }
+
+    /// <summary>
+    /// The experiment store (<see cref="RouterOptions.State"/>) and the statistics with the stored feedback totals
+    /// restored. Call before <see cref="AddRouterConfiguration"/> and <see cref="AddTraffic"/>.
+    /// </summary>
+    public static IServiceCollection AddExperiments(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IExperimentStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            string state = ExperimentStatePaths.Resolve(options.State, options.Config);
+            return string.Equals(state, ExperimentStatePaths.Disabled, StringComparison.OrdinalIgnoreCase)
+                ? NullExperimentStore.Instance
+                : new SqliteExperimentStore(state);
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var statistics = new TrafficStatistics();
+            foreach (var feedback in sp.GetRequiredService<IExperimentStore>().LoadFeedback())
+            {
+                statistics.Arm(feedback.Ensemble, feedback.Arm).RestoreFeedback(feedback.Rows, feedback.Correct);
+            }
+
+            return statistics;
+        });
         return services;
     }
 

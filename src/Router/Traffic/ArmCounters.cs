@@ -53,4 +53,11 @@ public sealed class ArmCounters
         Interlocked.Add(ref _feedbackRows, rows);
         Interlocked.Add(ref _feedbackCorrect, correct);
     }
+
+    /// <summary>Adds feedback totals kept from before a restart.</summary>
+    public void RestoreFeedback(long rows, long correct)
+    {
+        Interlocked.Add(ref _feedbackRows, rows);
+        Interlocked.Add(ref _feedbackCorrect, correct);
+    }
 }
