@@ -119,15 +119,7 @@ public sealed unsafe class InferenceSession : IDisposable
     [SkipLocalsInit]
     public OutputExtent RunInto(string inputName, ReadOnlySpan<float> input, ReadOnlySpan<long> inputShape, string outputName, Span<float> output, Span<long> outputShape)
     {
-        int inputIndex = InputIndex(inputName);
-        int outputIndex = OutputIndex(outputName);
-        if (_inputs.Length != 1)
-        {
-            throw MissingInputs(new ReadOnlySpan<int>(in inputIndex));
-        }
-
-        ValidateInput(inputIndex, input.Length, inputShape);
-        ValidateOutput(outputIndex);
+        var (inputIndex, outputIndex) = ValidateSingle(inputName, input.Length, inputShape, outputName);
         fixed (float* data = input)
         fixed (long* shape = inputShape)
         {
@@ -135,10 +127,7 @@ public sealed unsafe class InferenceSession : IDisposable
             nint outputValue = 0;
             try
             {
-                inputValue = CreateInputTensor(data, input.Length, shape, inputShape.Length);
-                nint inputNamePointer = _inputNamePointers[inputIndex];
-                nint outputNamePointer = _outputNamePointers[outputIndex];
-                RunNative(&inputNamePointer, &inputValue, 1, &outputNamePointer, &outputValue, 1);
+                RunSingle(inputIndex, data, input.Length, shape, inputShape.Length, outputIndex, &inputValue, &outputValue);
                 return CopyOutput(outputValue, outputIndex, output, outputShape);
             }
             finally
@@ -153,15 +142,7 @@ public sealed unsafe class InferenceSession : IDisposable
     [SkipLocalsInit]
     public float[] RunFloat(string inputName, ReadOnlySpan<float> input, ReadOnlySpan<long> inputShape, string outputName, out long[] outputShape)
     {
-        int inputIndex = InputIndex(inputName);
-        int outputIndex = OutputIndex(outputName);
-        if (_inputs.Length != 1)
-        {
-            throw MissingInputs(new ReadOnlySpan<int>(in inputIndex));
-        }
-
-        ValidateInput(inputIndex, input.Length, inputShape);
-        ValidateOutput(outputIndex);
+        var (inputIndex, outputIndex) = ValidateSingle(inputName, input.Length, inputShape, outputName);
         fixed (float* data = input)
         fixed (long* shape = inputShape)
         {
@@ -169,10 +150,7 @@ public sealed unsafe class InferenceSession : IDisposable
             nint outputValue = 0;
             try
             {
-                inputValue = CreateInputTensor(data, input.Length, shape, inputShape.Length);
-                nint inputNamePointer = _inputNamePointers[inputIndex];
-                nint outputNamePointer = _outputNamePointers[outputIndex];
-                RunNative(&inputNamePointer, &inputValue, 1, &outputNamePointer, &outputValue, 1);
+                RunSingle(inputIndex, data, input.Length, shape, inputShape.Length, outputIndex, &inputValue, &outputValue);
                 FloatTensor tensor = ReadOutput(outputValue, outputIndex);
                 outputShape = tensor.Shape;
                 return tensor.Data;
@@ -183,6 +161,31 @@ public sealed unsafe class InferenceSession : IDisposable
                 Release(&inputValue, 1);
             }
         }
+    }
+
+    // The single-input, single-output calls (RunInto, RunFloat): names resolved and the input checked before ORT sees it.
+    private (int InputIndex, int OutputIndex) ValidateSingle(string inputName, int inputLength, ReadOnlySpan<long> inputShape, string outputName)
+    {
+        int inputIndex = InputIndex(inputName);
+        int outputIndex = OutputIndex(outputName);
+        if (_inputs.Length != 1)
+        {
+            throw MissingInputs(new ReadOnlySpan<int>(in inputIndex));
+        }
+
+        ValidateInput(inputIndex, inputLength, inputShape);
+        ValidateOutput(outputIndex);
+        return (inputIndex, outputIndex);
+    }
+
+    // Creates the input tensor over the caller's pinned memory and runs. The values live in the caller's frame, so its
+    // finally releases whatever was created even when creating the tensor or running throws (zero values are skipped).
+    private void RunSingle(int inputIndex, float* data, int length, long* shape, int rank, int outputIndex, nint* inputValue, nint* outputValue)
+    {
+        *inputValue = CreateInputTensor(data, length, shape, rank);
+        nint inputNamePointer = _inputNamePointers[inputIndex];
+        nint outputNamePointer = _outputNamePointers[outputIndex];
+        RunNative(&inputNamePointer, inputValue, 1, &outputNamePointer, outputValue, 1);
     }
 
     /// <summary>
