@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Runtime.InteropServices;
 using EnsembleGrpc.Datasets;
-using EnsembleGrpc.Grpc.Client;
+using Grpc.Net.Client;
 using EnsembleGrpc.Protocol;
 using Google.Protobuf;
 using Grpc.Core;

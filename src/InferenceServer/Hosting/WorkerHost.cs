@@ -1,5 +1,5 @@
 using System.Net;
-using EnsembleGrpc.Grpc.Server;
+using EnsembleGrpc.Hosting;
 using EnsembleGrpc.InferenceServer.Frontend;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

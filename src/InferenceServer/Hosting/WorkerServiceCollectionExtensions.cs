@@ -1,4 +1,4 @@
-using EnsembleGrpc.Grpc.Server;
+using Grpc.AspNetCore.Server;
 using EnsembleGrpc.InferenceServer.Execution;
 using EnsembleGrpc.InferenceServer.Frontend;
 using EnsembleGrpc.InferenceServer.Repository;
@@ -71,8 +71,8 @@ public static class WorkerServiceCollectionExtensions
     /// <summary>The gRPC server and the inference protocol service (a singleton: it holds no per-call state).</summary>
     public static IServiceCollection AddInferenceFrontend(this IServiceCollection services)
     {
-        services.AddGrpcServer();
-        services.AddOptions<GrpcServerOptions>().Configure<IOptions<WorkerOptions>>((grpc, worker) =>
+        services.AddGrpc();
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<WorkerOptions>>((grpc, worker) =>
         {
             grpc.MaxReceiveMessageSize = worker.Value.MaxReceiveMessageSize;
             grpc.EnableDetailedErrors = worker.Value.DetailedErrors;

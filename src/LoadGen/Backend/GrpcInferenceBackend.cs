@@ -1,4 +1,4 @@
-using EnsembleGrpc.Grpc.Client;
+using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Protocol;
 using Google.Protobuf;
 using Grpc.Core;
@@ -6,21 +6,19 @@ using Grpc.Core;
 namespace EnsembleGrpc.LoadGen.Backend;
 
 /// <summary>
-/// The Open Inference Protocol over our gRPC channel: several HTTP/2 connections, a deadline on every call, raw
+/// The Open Inference Protocol over Grpc.Net.Client: several HTTP/2 connections, a deadline on every call, raw
 /// tensor contents (shared bytes, no copy per request). Failures come back as outcomes, never exceptions.
 /// </summary>
 public sealed class GrpcInferenceBackend : IInferenceBackend
 {
-    private readonly GrpcChannel _channel;
-    private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
+    private readonly GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient> _channels;
     private readonly TimeSpan _deadline;
     private readonly TimeProvider _time;
 
     public GrpcInferenceBackend(string address, int connections, TimeSpan deadline, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { Connections = connections, TimeProvider = _time });
-        _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        _channels = new GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>(address, connections, static c => new GRPCInferenceService.GRPCInferenceServiceClient(c));
         _deadline = deadline;
         Address = address;
     }
@@ -46,7 +44,7 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
 
         try
         {
-            var response = await _client.ModelInferAsync(message, Options(cancellationToken)).ConfigureAwait(false);
+            var response = await _channels.Next().ModelInferAsync(message, Options(cancellationToken)).ConfigureAwait(false);
             return ResponseReader.Read(response, request.OutputName);
         }
         catch (RpcException ex)
@@ -64,7 +62,7 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
         try
         {
             var request = new ModelStatisticsRequest { Name = model ?? string.Empty, Version = string.IsNullOrEmpty(model) ? string.Empty : version ?? string.Empty };
-            var response = await _client.ModelStatisticsAsync(request, Options(cancellationToken)).ConfigureAwait(false);
+            var response = await _channels.Next().ModelStatisticsAsync(request, Options(cancellationToken)).ConfigureAwait(false);
             var snapshots = response.ModelStats
                 .Where(s => string.IsNullOrEmpty(model) || s.Name == model)
                 .GroupBy(s => s.Name, StringComparer.Ordinal)
@@ -81,7 +79,7 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
 
     public ValueTask DisposeAsync()
     {
-        _channel.Dispose();
+        _channels.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using EnsembleGrpc.Grpc.Server;
+using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Traffic;
@@ -42,7 +42,7 @@ public sealed class RouterHost : IAsyncDisposable
         builder.Services.AddOptions<RouterOptions>().Bind(builder.Configuration.GetSection(RouterOptions.SectionName))
             .Validate(o => o.WarmupTimeoutMs >= 1, $"{RouterOptions.SectionName}:{nameof(RouterOptions.WarmupTimeoutMs)} (--warmup-timeout-ms) must be 1 or more.")
             .Validate(o => o.WarmupCalls >= 1, $"{RouterOptions.SectionName}:{nameof(RouterOptions.WarmupCalls)} (--warmup-calls) must be 1 or more.");
-        builder.Services.AddGrpcServer();
+        builder.Services.AddGrpc();
         builder.Services
             .AddExperiments()
             .AddRouterConfiguration()

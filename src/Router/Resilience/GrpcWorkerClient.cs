@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using EnsembleGrpc.Grpc.Client;
+using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Preprocessing;
@@ -9,14 +9,14 @@ using Microsoft.Extensions.Options;
 namespace EnsembleGrpc.Router.Resilience;
 
 /// <summary>
-/// Calls workers over our gRPC channel (one shared channel per endpoint address) with the Open Inference Protocol:
+/// Calls workers over Grpc.Net.Client (a set of channels per endpoint address, round-robin) with the Open Inference Protocol:
 /// the preprocessed batch as raw FP32 [N,1,28,28], the member's probabilities back. A response of the wrong shape or
 /// type is an <see cref="InvalidDataException"/>, classified as an invalid output.
 /// </summary>
 public sealed class GrpcWorkerClient(IOptions<WorkerClientOptions> options, TimeProvider timeProvider) : IWorkerClient, IDisposable
 {
     private readonly WorkerClientOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, Lazy<(GrpcChannel Channel, GRPCInferenceService.GRPCInferenceServiceClient Client)>> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Lazy<GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>>> _clients = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<float[]> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ public sealed class GrpcWorkerClient(IOptions<WorkerClientOptions> options, Time
     {
         foreach (var lazy in _clients.Values.Where(l => l.IsValueCreated))
         {
-            lazy.Value.Channel.Dispose();
+            lazy.Value.Dispose();
         }
     }
 
@@ -96,9 +96,7 @@ public sealed class GrpcWorkerClient(IOptions<WorkerClientOptions> options, Time
     }
 
     private GRPCInferenceService.GRPCInferenceServiceClient GetClient(string endpoint) =>
-        _clients.GetOrAdd(endpoint, static (address, arg) => new Lazy<(GrpcChannel, GRPCInferenceService.GRPCInferenceServiceClient)>(() =>
-        {
-            var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { Connections = arg.Connections, TimeProvider = arg.TimeProvider });
-            return (channel, new GRPCInferenceService.GRPCInferenceServiceClient(channel));
-        }), (Connections: _options.ConnectionsPerEndpoint, TimeProvider: timeProvider)).Value.Client;
+        _clients.GetOrAdd(endpoint, static (address, connections) => new Lazy<GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>>(
+            () => new GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>(address, connections, static c => new GRPCInferenceService.GRPCInferenceServiceClient(c))),
+            _options.ConnectionsPerEndpoint).Value.Next();
 }

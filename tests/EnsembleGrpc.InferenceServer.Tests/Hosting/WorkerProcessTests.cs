@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using EnsembleGrpc.Grpc.Client;
+using Grpc.Net.Client;
 using EnsembleGrpc.InferenceServer.Tests.Support;
 using EnsembleGrpc.Protocol;
 

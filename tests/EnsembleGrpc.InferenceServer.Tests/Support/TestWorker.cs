@@ -1,4 +1,4 @@
-using EnsembleGrpc.Grpc.Client;
+using Grpc.Net.Client;
 using EnsembleGrpc.InferenceServer.Execution;
 using EnsembleGrpc.InferenceServer.Hosting;
 using EnsembleGrpc.InferenceServer.Repository;

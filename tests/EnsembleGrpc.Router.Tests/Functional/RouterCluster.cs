@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EnsembleGrpc.Datasets;
-using EnsembleGrpc.Grpc.Client;
+using Grpc.Net.Client;
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Router.Hosting;
@@ -107,7 +107,7 @@ public sealed class RouterCluster : IAsyncLifetime
         string path = _files.Write("routing.json", config);
         _router = RouterHost.Build(["--config", path, "--port", "0", "--watch", "false", "--warmup-timeout-ms", "3000", "--Logging:LogLevel:Default", "Warning"]);
         await _router.StartAsync();
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_router.Port}", new GrpcChannelOptions { Connections = 2 });
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_router.Port}");
         Client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
         Admin = new RouterAdmin.RouterAdminClient(_channel);
     }

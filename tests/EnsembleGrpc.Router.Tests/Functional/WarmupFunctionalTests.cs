@@ -1,4 +1,4 @@
-using EnsembleGrpc.Grpc.Client;
+using Grpc.Net.Client;
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Hosting;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,9 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EnsembleGrpc.Grpc.Server;
+namespace EnsembleGrpc.Hosting;
 
-/// <summary>One-line Kestrel endpoint setup for gRPC: HTTP/2 only, cleartext (prior knowledge) or TLS with ALPN h2.</summary>
+/// <summary>One-line Kestrel endpoint setup for Grpc.AspNetCore: HTTP/2 only, cleartext (prior knowledge) or TLS with ALPN h2.</summary>
 public static class GrpcKestrel
 {
     /// <summary>Minimum concurrent streams per connection we allow (Kestrel's own default).</summary>
@@ -68,5 +69,22 @@ public static class GrpcKestrel
         http2.MaxStreamsPerConnection = Math.Max(Math.Max(limits.MaxStreamsPerConnection, MinStreamsPerConnection), http2.MaxStreamsPerConnection);
         http2.InitialConnectionWindowSize = Math.Max(limits.InitialConnectionWindowSize, http2.InitialConnectionWindowSize);
         http2.InitialStreamWindowSize = Math.Max(limits.InitialStreamWindowSize, http2.InitialStreamWindowSize);
+    }
+
+    /// <summary>
+    /// True when <paramref name="exception"/> (or one it wraps) says the listen address is taken, so a host can print one
+    /// line naming the port instead of a stack trace.
+    /// </summary>
+    public static bool IsAddressInUse(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e is IOException && e.InnerException is null && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Grpc.Server;
+namespace EnsembleGrpc.Hosting;
 
 /// <summary>HTTP/2 limits that <see cref="GrpcKestrel"/> applies to Kestrel for gRPC traffic.</summary>
 public sealed class GrpcKestrelOptions
