@@ -10,16 +10,24 @@ driver can read the server's counters exactly around the phase. Results: one JSO
 ({"mode": "seq"|"conc", ...}).
 """
 import argparse
+import importlib
 import json
-import os
 import sys
 import threading
 import time
 
 import grpc
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "interop"))
-import interop_common as common  # noqa: E402
+# The method, by name: there is no grpc_tools python plugin here, so the call goes through grpcio's generic API
+# (channel.unary_unary) with the message classes of `protoc --python_out` (bench/TransportBench/Protos/).
+ECHO = "/grpc.testing.ensemble.TestService/Echo"
+
+
+def load_messages(gen_dir):
+    """Imports test_service_pb2 generated into gen_dir."""
+    if gen_dir not in sys.path:
+        sys.path.insert(0, gen_dir)
+    return importlib.import_module("test_service_pb2")
 
 
 def percentile(sorted_values, p):
@@ -42,10 +50,10 @@ def main():
     parser.add_argument("--sync", action="store_true")
     args = parser.parse_args()
 
-    pb = common.load_messages(args.gen_dir)
+    pb = load_messages(args.gen_dir)
     channel = grpc.insecure_channel(args.target, options=[("grpc.enable_retries", 0)])
     grpc.channel_ready_future(channel).result(timeout=30)
-    echo = channel.unary_unary(common.ECHO, request_serializer=pb.EchoRequest.SerializeToString,
+    echo = channel.unary_unary(ECHO, request_serializer=pb.EchoRequest.SerializeToString,
                                response_deserializer=pb.EchoReply.FromString)
     request = pb.EchoRequest(payload=b"x" * args.payload)
 

@@ -1,32 +1,30 @@
 using System.Globalization;
 using TransportBench;
+using TransportBench.Compare;
+using TransportBench.Run;
+using TransportBench.Server;
 
 // TransportBench: see ../README.md.
-//   TransportBench [run] [options]   the benchmark (driver): starts the server as a child process, runs everything
-//   TransportBench server [--port N] the server alone (used by the driver)
+//   TransportBench [run] [options]              the benchmark on grpc-dotnet (driver; starts the server as a child)
+//   TransportBench compare --old-dll PATH [...] the old home-made layer vs grpc-dotnet, one interleaved run
+//   TransportBench server [--port N]            the server alone (used by the drivers)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-if (args.Length > 0 && args[0] == "server")
+var mode = args.Length > 0 && args[0] is "run" or "compare" or "server" ? args[0] : "run";
+var rest = args.Length > 0 && args[0] == mode ? args[1..] : args;
+if (mode == "server")
 {
-    var port = 0;
-    for (var i = 1; i < args.Length - 1; i++)
-    {
-        if (args[i] == "--port")
-        {
-            port = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-        }
-    }
-
+    var port = rest is ["--port", var p] ? int.Parse(p, CultureInfo.InvariantCulture) : 0;
     return await ServerMode.RunAsync(port);
 }
 
 BenchOptions options;
 try
 {
-    options = BenchOptions.Parse(args.Length > 0 && args[0] == "run" ? args[1..] : args);
+    options = BenchOptions.Parse(rest, compare: mode == "compare");
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
 {
     Console.Error.WriteLine(e.Message);
     Console.Error.WriteLine(BenchOptions.Usage);
@@ -39,4 +37,4 @@ if (options.Help)
     return 0;
 }
 
-return await Driver.RunAsync(options);
+return mode == "compare" ? await CompareDriver.RunAsync(options) : await RunDriver.RunAsync(options);

@@ -1,14 +1,14 @@
-using EnsembleGrpc.Grpc.Tests.Protos;
 using Grpc.Core;
+using TransportBench.Protos;
 
-namespace TransportBench;
+namespace TransportBench.Server;
 
 /// <summary>The measured method: Echo returns the request payload, nothing else (no delay, no metadata).</summary>
 public sealed class BenchEchoService : TestService.TestServiceBase
 {
     private static long s_calls;
 
-    /// <summary>Calls handled since start (read by the stats command).</summary>
+    /// <summary>Calls handled since start (read by the stats command; h2load's successes are checked against it).</summary>
     public static long Calls => Interlocked.Read(ref s_calls);
 
     public override Task<EchoReply> Echo(EchoRequest request, ServerCallContext context)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
-namespace TransportBench;
+namespace TransportBench.Processes;
 
 /// <summary>A child process whose stdout is JSON lines; the lines are the synchronisation (no sleeps), every wait bounded.</summary>
 internal sealed class ChildProcess : IAsyncDisposable
