@@ -7,7 +7,7 @@
 # bench/TransportBench and the current one in Release, then runs `TransportBench compare --old-dll <old dll>`:
 # Grpc.Net.Client -> Grpc.AspNetCore, Grpc.Net.Client -> old server, old client -> old server, h2load against each
 # server. The table also goes to artifacts/bench/transport-compare-<timestamp>.txt. See bench/README.md.
-# Default run: about 3-4 minutes after the builds.
+# Default run: about 3 minutes after the builds (7 repetitions of ~20 s, plus warm-up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -23,6 +23,7 @@ internal static class CompareDriver
 
     public static async Task<int> RunAsync(BenchOptions o)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         Header.Print("EnsembleGrpc transport comparison: old home-made gRPC layer vs grpc-dotnet", o);
         var oldBench = DotnetCommand.ForDll(o.OldDll!);
         await using var newServer = await ServerProcess.StartAsync(NewServer, DotnetCommand.Self());
@@ -66,6 +67,7 @@ internal static class CompareDriver
 
         Console.WriteLine();
         CompareReport.Print([newNew, newOld, oldOld], o);
+        Console.WriteLine($"measured in {started.Elapsed.TotalSeconds:0} s; load average now {Header.LoadAverage()}");
         return new[] { newNew, newOld, oldOld }.Sum(p => p.Sequential.Failed + p.Concurrent.Failed + (p.H2load?.Scenarios.Sum(s => s.Failed) ?? 0)) == 0 ? 0 : 1;
     }
 
