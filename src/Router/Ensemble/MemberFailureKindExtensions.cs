@@ -26,11 +26,4 @@ public static class MemberFailureKindExtensions
     public static bool IsCallerBlamed(this MemberFailureKind kind) =>
         kind is MemberFailureKind.RejectedInvalid or MemberFailureKind.RejectedNotFound
             or MemberFailureKind.RejectedOutOfRange or MemberFailureKind.RejectedPrecondition;
-
-    /// <summary>
-    /// Counts against the worker's health (its breaker and the member failure statistics of a broken worker): only
-    /// failures of the worker itself. The caller's cancellation, a request the worker rejected and a full queue do not.
-    /// </summary>
-    public static bool CountsAgainstWorker(this MemberFailureKind kind) =>
-        kind is MemberFailureKind.Timeout or MemberFailureKind.WorkerError or MemberFailureKind.InvalidOutput;
 }
