@@ -198,7 +198,7 @@ def cmd_infer(client, args):
         batch = [transform(images[i], rows, cols, args.invert, args.size) for i in idx]
         h, w = batch[0][1], batch[0][2]
         request = pb.ModelInferRequest(model_name=args.model, id=f"{args.id_prefix}{r}" if args.id_prefix else "")
-        tensor = request.inputs.add(name=args.input_name)
+        tensor = request.inputs.add(name=args.input_name or ("input" if args.fp32 else "image"))
         if args.fp32:
             tensor.datatype, tensor.shape[:] = "FP32", [len(idx), 1, h, w]
             request.raw_input_contents.append(b"".join(
@@ -362,7 +362,7 @@ def main(argv=None):
     p.add_argument("--invert", action="store_true", help="send dark digits on light paper")
     p.add_argument("--size", type=int, default=0, help="resize the 28x28 digits to SIZE x SIZE before sending")
     p.add_argument("--fp32", action="store_true", help="send FP32 [N,1,28,28] (pixel/255) instead of UINT8 [N,H,W]")
-    p.add_argument("--input-name", default="input")
+    p.add_argument("--input-name", help="input tensor name (default: 'image' for UINT8, 'input' with --fp32)")
     p.add_argument("--id-prefix", default="", help="request ids PREFIX0, PREFIX1, ... (default: the router assigns)")
     p.add_argument("--save-ids", nargs="?", const=DEFAULT_IDS, help=f"save request ids + labels for `feedback` "
                                                                     f"(default file {os.path.relpath(DEFAULT_IDS)})")

@@ -5,7 +5,7 @@ namespace EnsembleGrpc.Router.Configuration;
 
 /// <summary>
 /// Reads <c>&lt;repository&gt;/&lt;model&gt;/config.json</c> (the same files the workers load) for the metrics
-/// that boosting and best need, and for a stacking meta-model's member order and file.
+/// that boosting and best need, a member's max_batch_size, and a stacking meta-model's member order and file.
 /// </summary>
 public static class ModelRepositoryReader
 {
@@ -45,6 +45,7 @@ public static class ModelRepositoryReader
                 ValidationError = validationError,
                 ValidationAccuracy = validationAccuracy,
                 Members = members,
+                MaxBatchSize = root.TryGetProperty("max_batch_size", out var maxBatch) && maxBatch.ValueKind == JsonValueKind.Number && maxBatch.TryGetInt32(out int m) && m > 0 ? m : null,
                 InputName = TensorName(root, "inputs") ?? "input",
                 OutputName = TensorName(root, "outputs") ?? "probabilities",
                 ModelPath = LatestModel(folder),

@@ -12,6 +12,9 @@ public sealed record RepositoryModelInfo
     /// <summary>For a stacking meta-model: the members in the order of its concatenated input.</summary>
     public IReadOnlyList<string>? Members { get; init; }
 
+    /// <summary>The model's max_batch_size: the largest batch its workers accept; null when the config has none.</summary>
+    public int? MaxBatchSize { get; init; }
+
     public string InputName { get; init; } = "input";
 
     public string OutputName { get; init; } = "probabilities";

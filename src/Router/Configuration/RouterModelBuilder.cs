@@ -47,16 +47,17 @@ public sealed class RouterModelBuilder(RoutingConfigValidator validator, IMetaMo
     private EnsembleModel BuildEnsemble(EnsembleConfig config, string path, string repository, List<string> errors)
     {
         var members = new List<MemberModel>();
+        var limits = new List<(string Member, int MaxBatchSize)>();
         foreach (var (member, m) in config.Members!.Select((x, i) => (x, i)))
         {
-            double? validationError = member.ValidationError;
-            double? validationAccuracy = member.ValidationAccuracy;
-            if (validationError is null || validationAccuracy is null)
+            // Missing metrics are only an error for the strategies that need them (checked per arm below); a member
+            // without a readable config has no known batch limit (its workers still check theirs).
+            var info = ModelRepositoryReader.TryRead(repository, member.Model ?? member.Name!, out _);
+            double? validationError = member.ValidationError ?? info?.ValidationError;
+            double? validationAccuracy = member.ValidationAccuracy ?? info?.ValidationAccuracy;
+            if (info?.MaxBatchSize is { } memberLimit)
             {
-                // Missing metrics are only an error for the strategies that need them (checked per arm below).
-                var info = ModelRepositoryReader.TryRead(repository, member.Model ?? member.Name!, out _);
-                validationError ??= info?.ValidationError;
-                validationAccuracy ??= info?.ValidationAccuracy;
+                limits.Add((member.Name!, memberLimit));
             }
 
             members.Add(new MemberModel
@@ -97,7 +98,7 @@ public sealed class RouterModelBuilder(RoutingConfigValidator validator, IMetaMo
             Shadow = shadow,
             Quorum = config.Quorum ?? RoutingDefaults.Quorum,
             RevealArm = config.RevealArm ?? RoutingDefaults.RevealArm,
-            MaxBatchSize = config.MaxBatchSize ?? RoutingDefaults.MaxBatchSize,
+            MaxBatchSize = MaxBatchSize(config.MaxBatchSize, limits, path, errors),
             Timeout = TimeSpan.FromMilliseconds(config.TimeoutMs ?? RoutingDefaults.TimeoutMs),
             Breaker = new BreakerModel
             {
@@ -107,6 +108,29 @@ public sealed class RouterModelBuilder(RoutingConfigValidator validator, IMetaMo
                 BreakDuration = TimeSpan.FromMilliseconds(breaker?.BreakDurationMs ?? RoutingDefaults.BreakDurationMs),
             },
         };
+    }
+
+    /// <summary>
+    /// The ensemble's batch limit: no larger than any member model's max_batch_size, because whichever arm a request
+    /// is routed to (by weight, unknown to the client) must be able to run it, and a batch a member rejects would
+    /// fail the whole request. Left out, it is the smallest member limit (at most the default); given larger than a
+    /// member's limit, the configuration is rejected: it promises clients batches the workers refuse.
+    /// </summary>
+    private static int MaxBatchSize(int? configured, List<(string Member, int MaxBatchSize)> limits, string path, List<string> errors)
+    {
+        if (limits.Count == 0)
+        {
+            return configured ?? RoutingDefaults.MaxBatchSize;
+        }
+
+        var smallest = limits.MinBy(l => l.MaxBatchSize);
+        if (configured is { } given && given > smallest.MaxBatchSize)
+        {
+            errors.Add($"{path}.max_batch_size: {given} exceeds the max_batch_size {smallest.MaxBatchSize} of member '{smallest.Member}' " +
+                       $"(its config.json in the model repository); use at most {smallest.MaxBatchSize}, or leave it out to use the smallest member limit.");
+        }
+
+        return Math.Min(configured ?? RoutingDefaults.MaxBatchSize, smallest.MaxBatchSize);
     }
 
     private ArmModel BuildArm(ArmConfig config, string path, List<MemberModel> ensembleMembers, string repository, List<string> errors)

@@ -46,6 +46,18 @@ public sealed class EnsembleExecutor(FanOutExecutor fanOut, AggregationStrategie
             return new EnsembleResult { Kind = EnsembleResultKind.Cancelled, Outcomes = outcomes, MembersAnswered = answered.Count };
         }
 
+        // Every member gets the same input: a member that blamed the request speaks for all of them.
+        if (outcomes.FirstOrDefault(o => o.Failure.IsCallerBlamed()) is { } rejected)
+        {
+            return new EnsembleResult
+            {
+                Kind = EnsembleResultKind.Rejected,
+                Outcomes = outcomes,
+                MembersAnswered = answered.Count,
+                Message = $"ensemble '{ensemble.Name}': member '{rejected.Member}' rejected the request: {rejected.Error}",
+            };
+        }
+
         string reason;
         IReadOnlyList<string> categories;
         if (answered.Count == outcomes.Length)

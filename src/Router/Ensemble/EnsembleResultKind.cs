@@ -10,4 +10,7 @@ public enum EnsembleResultKind
 
     /// <summary>The caller cancelled or its deadline passed before an answer.</summary>
     Cancelled,
+
+    /// <summary>A member blamed the request (its outcome says how); no fallback hides a bad request.</summary>
+    Rejected,
 }

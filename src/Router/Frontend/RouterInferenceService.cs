@@ -25,6 +25,9 @@ public sealed partial class RouterInferenceService(
     public const string ServerName = "ensemblegrpc-router";
     public const string Platform = "ensemble";
 
+    /// <summary>The one version of every ensemble.</summary>
+    public const string Version = "1";
+
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
@@ -32,19 +35,24 @@ public sealed partial class RouterInferenceService(
     public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerReadyResponse { Ready = config.Current.Ensembles.Count > 0 });
 
-    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new ModelReadyResponse { Ready = config.Current.Ensembles.ContainsKey(request.Name) && request.Version is "" or "1" });
+    // The same rule as ModelMetadata and ModelInfer (and the workers): an unknown model or version is NOT_FOUND.
+    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    {
+        Resolve(request.Name, request.Version);
+        return Task.FromResult(new ModelReadyResponse { Ready = true });
+    }
 
     public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerMetadataResponse { Name = ServerName, Version = typeof(RouterInferenceService).Assembly.GetName().Version?.ToString() ?? "0" });
 
     public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
-        var ensemble = FindEnsemble(request.Name);
+        var ensemble = Resolve(request.Name, request.Version);
         var response = new ModelMetadataResponse { Name = ensemble.Name, Platform = Platform };
-        response.Versions.Add("1");
-        // The canonical input; UINT8 images [N,H,W] / [N,H,W,C] are accepted too (see ImagePreprocessor.Accepted).
-        response.Inputs.Add(Tensor("input", "FP32", -1, 1, ModelInput.Height, ModelInput.Width));
+        response.Versions.Add(Version);
+        // A request sends one of the two (RouterInputs): the members' own tensor, or images the router preprocesses.
+        response.Inputs.Add(Tensor(RouterInputs.Tensor, RouterInputs.TensorDatatype, RouterInputs.TensorShape));
+        response.Inputs.Add(Tensor(RouterInputs.Image, RouterInputs.ImageDatatype, RouterInputs.ImageShape));
         response.Outputs.Add(Tensor(ResponseParameters.ProbabilitiesOutput, "FP32", -1, OutputValidator.Classes));
         response.Outputs.Add(Tensor(ResponseParameters.PredictionsOutput, "INT64", -1));
         return Task.FromResult(response);
@@ -125,7 +133,7 @@ public sealed partial class RouterInferenceService(
         var response = routed.Result.Kind switch
         {
             EnsembleResultKind.Answered => InferResponseMapper.ToResponse(ensemble.Name, requestId, routed, ensemble.RevealArm, request.RawInputContents.Count > 0, outputs),
-            EnsembleResultKind.Unavailable => throw new RpcException(new Status(StatusCode.Unavailable, routed.Result.Message!)),
+            EnsembleResultKind.Unavailable or EnsembleResultKind.Rejected => throw new RpcException(ResultStatus.Of(routed.Result)),
             _ => throw CallerGone(context),
         };
         long encoded = time.GetTimestamp();
@@ -135,13 +143,16 @@ public sealed partial class RouterInferenceService(
 
     private void Failed(ModelCounters? counters, long arrival) => counters?.RecordFailure(time.GetTimestamp() - arrival);
 
-    /// <summary>The served ensemble of that name and version ("" or "1"), else NOT_FOUND naming what is served.</summary>
+    /// <summary>
+    /// The served ensemble of that name and version, else NOT_FOUND naming what is served. Every ensemble is a virtual
+    /// model with one version, <see cref="Version"/>; an empty version means that one, as in Triton.
+    /// </summary>
     private EnsembleModel Resolve(string name, string version)
     {
         var ensemble = FindEnsemble(name);
-        return version is "" or "1"
+        return version is "" or Version
             ? ensemble
-            : throw new RpcException(new Status(StatusCode.NotFound, $"model '{name}' has only version 1; asked for '{version}'."));
+            : throw new RpcException(new Status(StatusCode.NotFound, $"model '{name}' has only version {Version}; asked for '{version}'."));
     }
 
     private EnsembleModel FindEnsemble(string name)

@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace EnsembleGrpc.Router.Preprocessing;
 
 /// <summary>
-/// Turns the request's tensor into the members' input, once per request. FP32 [N,1,28,28] (already pixel/255) passes
-/// through. UINT8 images [N,H,W] or [N,H,W,C] (C = 1 gray, 3 RGB, 4 RGBA) of any reasonable size are converted to
+/// Turns the request's tensor into the members' input, once per request. FP32 [N,1,28,28] (already pixel/255, so in
+/// [<see cref="MinValue"/>, <see cref="MaxValue"/>]) passes through. UINT8 images [N,H,W] or [N,H,W,C] (C = 1 gray, 3 RGB, 4 RGBA) of any reasonable size are converted to
 /// grayscale, inverted when dark-on-light (the members learned light digits on a dark background), padded to a
 /// square with background, resized to 28×28 and scaled to 0..1.
 /// </summary>
@@ -15,6 +15,14 @@ public sealed class ImagePreprocessor
 
     /// <summary>A border brighter than this (0..255) means a light background: the image is inverted.</summary>
     public const float LightBackgroundThreshold = 127.5f;
+
+    /// <summary>
+    /// The range of FP32 input values: pixel/255, what the members were trained on and what the UINT8 path produces.
+    /// A value outside it is a client error (e.g. pixels sent unscaled, or 3e38), not something to send to workers.
+    /// </summary>
+    public const float MinValue = 0f;
+
+    public const float MaxValue = 1f;
 
     public PreprocessResult Preprocess(ImageTensor tensor, int maxBatchSize)
     {
@@ -28,11 +36,11 @@ public sealed class ImagePreprocessor
 
     /// <summary>What is accepted, for every INVALID_ARGUMENT message.</summary>
     public static string Accepted(int maxBatchSize) =>
-        $"accepted: FP32 [N,1,28,28] with values pixel/255, or UINT8 images [N,H,W] or [N,H,W,C] with C = 1, 3 or 4 " +
+        $"accepted: FP32 [N,1,28,28] with values pixel/255 in [{MinValue}, {MaxValue}], or UINT8 images [N,H,W] or [N,H,W,C] with C = 1, 3 or 4 " +
         $"and {MinSide} <= H, W <= {MaxSide} (resized to 28×28, dark-on-light inverted); 1 <= N <= {maxBatchSize}";
 
     private static PreprocessResult Invalid(ImageTensor tensor, int maxBatchSize, string problem) =>
-        PreprocessResult.Invalid($"input {tensor.Datatype} [{string.Join(",", tensor.Shape)}]: {problem}; {Accepted(maxBatchSize)}.");
+        PreprocessResult.Invalid($"input {(tensor.Name.Length > 0 ? $"'{tensor.Name}' " : "")}{tensor.Datatype} [{string.Join(",", tensor.Shape)}]: {problem}; {Accepted(maxBatchSize)}.");
 
     private static PreprocessResult PassThrough(ImageTensor tensor, int maxBatchSize)
     {
@@ -44,7 +52,7 @@ public sealed class ImagePreprocessor
 
         if (shape[0] < 1 || shape[0] > maxBatchSize)
         {
-            return Invalid(tensor, maxBatchSize, $"batch size {shape[0]} is out of range");
+            return Invalid(tensor, maxBatchSize, $"batch size {shape[0]} is out of range 1..{maxBatchSize} (the ensemble's max batch size, no larger than any member model's max_batch_size)");
         }
 
         int batch = (int)shape[0];
@@ -68,7 +76,7 @@ public sealed class ImagePreprocessor
             var values = tensor.Fp32Contents;
             if (values is null || values.Count != count)
             {
-                return Invalid(tensor, maxBatchSize, $"fp32_contents hold {values?.Count ?? 0} values, the shape needs {count}");
+                return Invalid(tensor, maxBatchSize, $"fp32_contents hold {values?.Count ?? 0} values, the shape needs {count}{OtherTypes(tensor, values?.Count ?? 0)}");
             }
 
             for (int i = 0; i < count; i++)
@@ -77,11 +85,12 @@ public sealed class ImagePreprocessor
             }
         }
 
-        foreach (var value in data)
+        for (int i = 0; i < data.Length; i++)
         {
-            if (!float.IsFinite(value))
+            // Written so that NaN fails too.
+            if (!(data[i] >= MinValue && data[i] <= MaxValue))
             {
-                return Invalid(tensor, maxBatchSize, "the values must be finite");
+                return Invalid(tensor, maxBatchSize, $"value {data[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} at flat index {i} is outside [{MinValue}, {MaxValue}] (FP32 values are pixel/255)");
             }
         }
 
@@ -109,7 +118,7 @@ public sealed class ImagePreprocessor
 
         if (shape[0] < 1 || shape[0] > maxBatchSize)
         {
-            return Invalid(tensor, maxBatchSize, $"batch size {shape[0]} is out of range");
+            return Invalid(tensor, maxBatchSize, $"batch size {shape[0]} is out of range 1..{maxBatchSize} (the ensemble's max batch size, no larger than any member model's max_batch_size)");
         }
 
         int batch = (int)shape[0];
@@ -129,21 +138,10 @@ public sealed class ImagePreprocessor
         }
         else
         {
-            var values = tensor.UintContents;
-            if (values is null || values.Count != needed)
+            string? error = TypedPixels(tensor, needed, out pixels);
+            if (error is not null)
             {
-                return Invalid(tensor, maxBatchSize, $"uint_contents hold {values?.Count ?? 0} values, the shape needs {needed}");
-            }
-
-            pixels = new byte[needed];
-            for (int i = 0; i < pixels.Length; i++)
-            {
-                if (values[i] > byte.MaxValue)
-                {
-                    return Invalid(tensor, maxBatchSize, $"value {values[i]} at {i} does not fit UINT8");
-                }
-
-                pixels[i] = (byte)values[i];
+                return Invalid(tensor, maxBatchSize, error);
             }
         }
 
@@ -174,6 +172,55 @@ public sealed class ImagePreprocessor
 
         return PreprocessResult.Ok(new ModelInput(data, batch), inverted);
     }
+
+    /// <summary>UINT8 pixels from uint_contents (each 0..255) or bytes_contents (concatenated), else what is wrong.</summary>
+    private static string? TypedPixels(ImageTensor tensor, long needed, out byte[] pixels)
+    {
+        pixels = [];
+        if (tensor.BytesContents is { Count: > 0 } chunks)
+        {
+            long length = chunks.Sum(c => (long)c.Length);
+            if (length != needed)
+            {
+                return $"bytes_contents hold {length} bytes, the shape needs {needed}";
+            }
+
+            pixels = new byte[needed];
+            int offset = 0;
+            foreach (var chunk in chunks)
+            {
+                chunk.Span.CopyTo(pixels.AsSpan(offset));
+                offset += chunk.Length;
+            }
+
+            return null;
+        }
+
+        var values = tensor.UintContents;
+        if (values is null || values.Count != needed)
+        {
+            return $"uint_contents hold {values?.Count ?? 0} values, the shape needs {needed}{OtherTypes(tensor, values?.Count ?? 0)}";
+        }
+
+        pixels = new byte[needed];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            if (values[i] > byte.MaxValue)
+            {
+                return $"uint_contents value {values[i]} at flat index {i} does not fit UINT8 (0..255)";
+            }
+
+            pixels[i] = (byte)values[i];
+        }
+
+        return null;
+    }
+
+    /// <summary>A hint when the expected typed contents are empty but contents of another type were sent.</summary>
+    private static string OtherTypes(ImageTensor tensor, int given) =>
+        given == 0 && (tensor.OtherContents || tensor.Fp32Contents is { Count: > 0 } || tensor.UintContents is { Count: > 0 } || tensor.BytesContents is { Count: > 0 })
+            ? " (contents of another type were given)"
+            : "";
 
     /// <summary>
     /// Luma (ITU-R BT.601) for RGB; RGBA is composited over white first, because a transparent background is

@@ -151,7 +151,10 @@ public sealed partial class EndpointWarmup(
         }
         catch (Exception ex)
         {
-            var (outcome, reason) = Explain(ex, budget.IsCancellationRequested, settings.Timeout);
+            // Which bound ran out is read from the clock, not from which exception won the race: the budget's timer
+            // and the call's deadline (the budget plus the client's slack) may fire in either order on a loaded machine.
+            bool budgetSpent = budget.IsCancellationRequested || timeProvider.GetElapsedTime(started) >= settings.Timeout;
+            var (outcome, reason) = Explain(ex, budgetSpent, settings.Timeout);
             result = Result(outcome, reason);
             if (outcome == WarmupOutcome.Unreachable)
             {
@@ -178,18 +181,47 @@ public sealed partial class EndpointWarmup(
             .WaitAsync(cancellationToken);
     }
 
-    private static (WarmupOutcome Outcome, string Reason) Explain(Exception exception, bool budgetSpent, TimeSpan timeout) => exception switch
+    internal static (WarmupOutcome Outcome, string Reason) Explain(Exception exception, bool budgetSpent, TimeSpan timeout) => exception switch
     {
+        // The call's only deadline is derived from the budget, so DEADLINE_EXCEEDED is the budget running out too.
         _ when budgetSpent => (WarmupOutcome.Unreachable, $"no answer within {Milliseconds(timeout)} ms"),
-        // No connection (refused, reset, name not resolved): the transport's exception rides on the status.
-        RpcException { Status.DebugException: HttpRequestException or IOException or System.Net.Sockets.SocketException } rpc
-            => (WarmupOutcome.Unreachable, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
-        RpcException { StatusCode: StatusCode.DeadlineExceeded } rpc => (WarmupOutcome.Unreachable, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
+        RpcException { StatusCode: StatusCode.DeadlineExceeded } => (WarmupOutcome.Unreachable, $"no answer within {Milliseconds(timeout)} ms"),
+        // No connection (refused, reset, name not resolved): the transport's exception rides on the status, and its
+        // innermost socket error says why ("Unavailable: Error connecting to subchannel" alone does not).
+        RpcException { Status.DebugException: { } transport } rpc when IsTransport(transport)
+            => (WarmupOutcome.Unreachable, $"{rpc.StatusCode}: {RootCause(transport)}"),
         // Anything else is the worker's answer: it is reachable, but does not serve the model (yet).
         RpcException rpc => (WarmupOutcome.Failed, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
         InvalidDataException invalid => (WarmupOutcome.Failed, $"invalid output: {invalid.Message}"),
         _ => (WarmupOutcome.Unreachable, $"{exception.GetType().Name}: {exception.Message}"),
     };
+
+    private static bool IsTransport(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The innermost socket error (e.g. "Connection refused"), else the innermost exception's message.</summary>
+    internal static string RootCause(Exception exception)
+    {
+        var innermost = exception;
+        System.Net.Sockets.SocketException? socket = null;
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            innermost = e;
+            socket = e as System.Net.Sockets.SocketException ?? socket;
+        }
+
+        return socket is not null ? $"{socket.Message} ({socket.SocketErrorCode})" : innermost.Message;
+    }
 
     private static long Milliseconds(TimeSpan span) => (long)Math.Round(span.TotalMilliseconds);
 

@@ -74,15 +74,18 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
         var (kind, message) = Classify(outcome.Exception, cancellationToken, ensemble.Timeout);
         if (kind != MemberFailureKind.Cancelled)
         {
+            // Counted by kind for the statistics; only the breaker decides (WorkerFailures) what is the worker's fault.
             endpoint.RecordFailure(kind.ToKey());
         }
 
-        return MemberOutcome.Failed(member.Name, endpoint.Address, kind, $"{endpoint.Address}: {message}", latency);
+        // A rejection goes back to the client, so it carries the worker's words but not its address.
+        return MemberOutcome.Failed(member.Name, endpoint.Address, kind, kind.IsCallerBlamed() ? message : $"{endpoint.Address}: {message}", latency);
     }
 
     /// <summary>
     /// Why a call failed. The caller's cancellation (or its deadline) comes first: it never counts against the worker.
-    /// Our own timeout, whether Polly's or a DEADLINE_EXCEEDED of the deadline we sent, is always a timeout.
+    /// Our own timeout, whether Polly's or a DEADLINE_EXCEEDED of the deadline we sent, is always a timeout. A status
+    /// in which the worker blamed the request or said it is busy is a rejection (<see cref="WorkerFailures.Rejection"/>).
     /// </summary>
     internal static (MemberFailureKind Kind, string Message) Classify(Exception exception, CancellationToken callerToken, TimeSpan timeout) => exception switch
     {
@@ -90,6 +93,7 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
         TimeoutRejectedException => (MemberFailureKind.Timeout, $"no answer within {timeout.TotalMilliseconds:0} ms"),
         RpcException { StatusCode: StatusCode.DeadlineExceeded } => (MemberFailureKind.Timeout, $"no answer within {timeout.TotalMilliseconds:0} ms"),
         BrokenCircuitException => (MemberFailureKind.BreakerOpen, "circuit breaker is open"),
+        RpcException rpc when WorkerFailures.Rejection(rpc.StatusCode) is not null => (WorkerFailures.Rejection(rpc.StatusCode)!.Value, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
         RpcException rpc => (MemberFailureKind.WorkerError, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
         InvalidDataException invalid => (MemberFailureKind.InvalidOutput, invalid.Message),
         OperationCanceledException => (MemberFailureKind.WorkerError, "the call was cancelled"),

@@ -79,6 +79,58 @@ public sealed class EnsembleExecutorTests
     }
 
     [Fact]
+    public void A_member_that_blames_the_request_rejects_it_with_no_fallback_over_the_others()
+    {
+        var members = new[] { Member("a"), Member("b"), Member("c") };
+        var arm = Arm("bag", "bagging", 1, members);
+
+        var result = Executor.Aggregate(EnsembleOf(members, [arm]), arm, 1,
+            [Ok("a", Row(1, 0.9f)), Fail("b", MemberFailureKind.RejectedInvalid, "InvalidArgument: batch size 100 exceeds 64"), Ok("c", Row(1, 0.8f))],
+            callerCancelled: false);
+
+        Assert.Equal(EnsembleResultKind.Rejected, result.Kind);
+        Assert.Null(result.Predictions);
+        Assert.Equal("ensemble 'mnist': member 'b' rejected the request: InvalidArgument: batch size 100 exceeds 64", result.Message);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, EnsembleGrpc.Router.Frontend.ResultStatus.Of(result).StatusCode);
+    }
+
+    [Fact]
+    public void Busy_members_are_no_answer_a_quorum_can_still_fall_back_without_them_and_none_answering_is_resource_exhausted()
+    {
+        var members = new[] { Member("a"), Member("b") };
+        var arm = Arm("bag", "bagging", 1, members);
+        var ensemble = EnsembleOf(members, [arm]);
+
+        var oneBusy = Executor.Aggregate(ensemble, arm, 1, [Ok("a", Row(1, 0.9f)), Fail("b", MemberFailureKind.Overloaded, "ResourceExhausted: queue full")], callerCancelled: false);
+        var allBusy = Executor.Aggregate(ensemble, arm, 1,
+            [Fail("a", MemberFailureKind.Overloaded, "ResourceExhausted: queue full"), Fail("b", MemberFailureKind.Overloaded, "ResourceExhausted: queue full")], callerCancelled: false);
+        var mixed = Executor.Aggregate(ensemble, arm, 1,
+            [Fail("a", MemberFailureKind.Overloaded, "ResourceExhausted: queue full"), Fail("b", MemberFailureKind.Timeout, "no answer within 100 ms")], callerCancelled: false);
+
+        Assert.Equal((EnsembleResultKind.Answered, true), (oneBusy.Kind, oneBusy.Fallback));
+        Assert.Equal(["overloaded"], oneBusy.FallbackCategories);
+        Assert.Equal(EnsembleResultKind.Unavailable, allBusy.Kind);
+        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, EnsembleGrpc.Router.Frontend.ResultStatus.Of(allBusy).StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, EnsembleGrpc.Router.Frontend.ResultStatus.Of(mixed).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(MemberFailureKind.RejectedInvalid, Grpc.Core.StatusCode.InvalidArgument)]
+    [InlineData(MemberFailureKind.RejectedNotFound, Grpc.Core.StatusCode.NotFound)]
+    [InlineData(MemberFailureKind.RejectedOutOfRange, Grpc.Core.StatusCode.OutOfRange)]
+    [InlineData(MemberFailureKind.RejectedPrecondition, Grpc.Core.StatusCode.FailedPrecondition)]
+    public void A_rejection_reaches_the_client_with_the_workers_status(MemberFailureKind kind, Grpc.Core.StatusCode code)
+    {
+        var members = new[] { Member("a") };
+        var arm = Arm("bag", "bagging", 1, members);
+
+        var result = Executor.Aggregate(EnsembleOf(members, [arm]), arm, 1, [Fail("a", kind, "no")], callerCancelled: false);
+
+        Assert.True(kind.IsCallerBlamed());
+        Assert.Equal((EnsembleResultKind.Rejected, code), (result.Kind, EnsembleGrpc.Router.Frontend.ResultStatus.Of(result).StatusCode));
+    }
+
+    [Fact]
     public void Caller_cancellation_is_its_own_kind()
     {
         var members = new[] { Member("a") };

@@ -75,7 +75,7 @@ public sealed class ModelStatisticsFunctionalTests(RouterCluster cluster, ITestO
     public async Task An_empty_name_lists_every_ensemble_and_an_unknown_one_is_not_found_naming_the_served_models()
     {
         var all = await cluster.Client.ModelStatisticsAsync(new ModelStatisticsRequest());
-        Assert.Equal(["mnist", "mnist_down", "mnist_kill", "mnist_shadowed", "mnist_slow", "mnist_stack_down"], all.ModelStats.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["mnist", "mnist_down", "mnist_guarded", "mnist_kill", "mnist_rejecting", "mnist_shadowed", "mnist_slow", "mnist_stack_down"], all.ModelStats.Select(s => s.Name).Order(StringComparer.Ordinal));
         Assert.All(all.ModelStats, s => Assert.Equal("1", s.Version));
 
         var unknown = await Assert.ThrowsAsync<RpcException>(async () => await cluster.Client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "mnist_cnn_1" }));

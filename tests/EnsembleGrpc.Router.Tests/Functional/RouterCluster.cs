@@ -14,7 +14,9 @@ namespace EnsembleGrpc.Router.Tests.Functional;
 /// scenario so that the scenarios do not disturb each other's breakers:
 /// mnist (three healthy workers, every strategy), mnist_kill (a worker the test kills and restarts),
 /// mnist_slow (a member with injected latency above the timeout), mnist_stack_down (stacking with a member that
-/// never answers), mnist_down (no member up), mnist_shadowed (a hanging and failing shadow arm).
+/// never answers), mnist_down (no member up), mnist_shadowed (a hanging and failing shadow arm), mnist_guarded
+/// (healthy workers behind a breaker that opens after two failures), mnist_rejecting (a member asking its worker for a
+/// version it does not serve: the worker answers NOT_FOUND to every call).
 /// </summary>
 public sealed class RouterCluster : IAsyncLifetime
 {
@@ -91,6 +93,17 @@ public sealed class RouterCluster : IAsyncLifetime
                 { "name": "mnist_down", "timeout_ms": 5000,
                   "members": [ { "name": "mnist_cnn_1", "endpoints": ["{{dead1}}"] },
                                { "name": "mnist_cnn_2", "endpoints": ["{{dead2}}"] } ],
+                  "arms": [ { "name": "bagging", "strategy": "bagging", "weight": 1 } ] },
+                { "name": "mnist_guarded", "timeout_ms": 10000,
+                  "breaker": { "failure_ratio": 0.5, "minimum_throughput": 2, "sampling_duration_ms": 60000, "break_duration_ms": 60000 },
+                  "members": [ { "name": "mnist_cnn_1", "endpoints": ["{{w1.Address}}"] },
+                               { "name": "mnist_cnn_2", "endpoints": ["{{w2.Address}}"] },
+                               { "name": "mnist_cnn_3", "endpoints": ["{{w3.Address}}"] } ],
+                  "arms": [ { "name": "bagging", "strategy": "bagging", "weight": 1 } ] },
+                { "name": "mnist_rejecting", "timeout_ms": 10000,
+                  "breaker": { "failure_ratio": 0.5, "minimum_throughput": 2, "sampling_duration_ms": 60000, "break_duration_ms": 60000 },
+                  "members": [ { "name": "mnist_cnn_1", "version": "7", "endpoints": ["{{w1.Address}}"] },
+                               { "name": "mnist_cnn_2", "endpoints": ["{{w2.Address}}"] } ],
                   "arms": [ { "name": "bagging", "strategy": "bagging", "weight": 1 } ] },
                 { "name": "mnist_shadowed", "timeout_ms": 60000,
                   "members": [ { "name": "mnist_cnn_1", "endpoints": ["{{w1.Address}}"] },

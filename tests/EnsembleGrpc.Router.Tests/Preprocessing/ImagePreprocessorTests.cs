@@ -115,7 +115,36 @@ public sealed class ImagePreprocessorTests
 
         Assert.Null(result.Input);
         Assert.Contains(problem, result.Error, StringComparison.Ordinal);
-        Assert.Contains("accepted: FP32 [N,1,28,28] with values pixel/255, or UINT8 images [N,H,W] or [N,H,W,C] with C = 1, 3 or 4", result.Error, StringComparison.Ordinal);
+        Assert.Contains("accepted: FP32 [N,1,28,28] with values pixel/255 in [0, 1], or UINT8 images [N,H,W] or [N,H,W,C] with C = 1, 3 or 4", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3e38f, "value 3E+38 at flat index 5 is outside [0, 1]")]
+    [InlineData(float.NaN, "value NaN at flat index 5 is outside [0, 1]")]
+    [InlineData(float.PositiveInfinity, "value Infinity at flat index 5 is outside [0, 1]")]
+    [InlineData(255f, "value 255 at flat index 5 is outside [0, 1]")]
+    [InlineData(-0.5f, "value -0.5 at flat index 5 is outside [0, 1]")]
+    public void Fp32_values_outside_pixel_over_255_are_rejected_before_any_worker_sees_them(float value, string problem)
+    {
+        var values = new float[784];
+        values[5] = value;
+        var raw = _preprocessor.Preprocess(Raw("FP32", [1, 1, 28, 28], System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray()), 8);
+        var typed = _preprocessor.Preprocess(new ImageTensor { Datatype = "FP32", Shape = [1, 1, 28, 28], Fp32Contents = values }, 8);
+
+        Assert.All(new[] { raw, typed }, result =>
+        {
+            Assert.Null(result.Input);
+            Assert.Contains(problem, result.Error, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Fp32_values_at_the_ends_of_the_range_pass()
+    {
+        var values = new float[784];
+        values[0] = 1f;
+
+        Assert.Equal(values, _preprocessor.Preprocess(new ImageTensor { Datatype = "FP32", Shape = [1, 1, 28, 28], Fp32Contents = values }, 8).Input!.Data);
     }
 
     /// <summary>A light "7"-like digit on black, away from the border.</summary>

@@ -105,11 +105,38 @@ public sealed class EndpointWarmupTests : IDisposable
 
         var results = host.Services.GetRequiredService<EndpointWarmup>().Results.ToDictionary(r => r.Endpoint);
         Assert.Equal(WarmupOutcome.Unreachable, results[refused].Outcome);
-        Assert.StartsWith("Unavailable", results[refused].Reason, StringComparison.Ordinal);
-        Assert.Contains("refused", results[refused].Reason, StringComparison.OrdinalIgnoreCase);
+        // The root cause, the socket's refusal, not the transport's "Error connecting to subchannel".
+        Assert.StartsWith("Unavailable: ", results[refused].Reason, StringComparison.Ordinal);
+        Assert.EndsWith("(ConnectionRefused)", results[refused].Reason, StringComparison.Ordinal);
         Assert.Equal(WarmupOutcome.Unreachable, results[silentAddress].Outcome);
         Assert.Equal("no answer within 3000 ms", results[silentAddress].Reason);
         Assert.True(host.Port > 0);
+    }
+
+    [Fact]
+    public void The_calls_deadline_and_the_budget_give_one_reason_whichever_fires_first()
+    {
+        // The call's deadline (the budget plus the client's slack) fired before the budget's timer did (timers
+        // race on a loaded machine): still the budget's reason, not "DeadlineExceeded: Deadline Exceeded".
+        var deadline = new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
+        var cancelled = new OperationCanceledException();
+
+        Assert.Equal((WarmupOutcome.Unreachable, "no answer within 3000 ms"), EndpointWarmup.Explain(deadline, budgetSpent: false, TimeSpan.FromSeconds(3)));
+        Assert.Equal((WarmupOutcome.Unreachable, "no answer within 3000 ms"), EndpointWarmup.Explain(deadline, budgetSpent: true, TimeSpan.FromSeconds(3)));
+        Assert.Equal((WarmupOutcome.Unreachable, "no answer within 3000 ms"), EndpointWarmup.Explain(cancelled, budgetSpent: true, TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
+    public void A_refused_connection_is_explained_by_its_innermost_socket_error()
+    {
+        var socket = new SocketException((int)SocketError.ConnectionRefused);
+        var transport = new HttpRequestException("Connection refused (127.0.0.1:1)", socket);
+        var rpc = new RpcException(new Status(StatusCode.Unavailable, "Error connecting to subchannel.", new InvalidOperationException("subchannel", transport)));
+
+        var (outcome, reason) = EndpointWarmup.Explain(rpc, budgetSpent: false, TimeSpan.FromSeconds(3));
+
+        Assert.Equal(WarmupOutcome.Unreachable, outcome);
+        Assert.Equal($"Unavailable: {socket.Message} (ConnectionRefused)", reason);
     }
 
     [Fact]

@@ -175,6 +175,57 @@ public sealed class ResilientMemberInvokerTests
         Assert.Equal(expected, kind.ToKey());
     }
 
+    [Theory]
+    [InlineData(StatusCode.InvalidArgument, "rejected_invalid_argument")]
+    [InlineData(StatusCode.NotFound, "rejected_not_found")]
+    [InlineData(StatusCode.OutOfRange, "rejected_out_of_range")]
+    [InlineData(StatusCode.FailedPrecondition, "rejected_failed_precondition")]
+    [InlineData(StatusCode.ResourceExhausted, "overloaded")]
+    public async Task A_worker_that_blames_the_request_or_is_busy_never_opens_its_breaker(StatusCode code, string key)
+    {
+        var member = Member("a", endpoints: "http://127.0.0.1:9020");
+        var ensemble = EnsembleOf([member], []);
+        var invoker = Create();
+        _client.Behaviour = (_, _) => throw new RpcException(new Status(code, "batch size 100 exceeds the model's max_batch_size 64"));
+
+        // Far beyond the breaker's minimum throughput, all failing: six oversized requests used to open it.
+        for (int i = 0; i < 5 * ensemble.Breaker.MinimumThroughput; i++)
+        {
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None);
+            Assert.Equal(key, outcome.Failure.ToKey());
+            // A rejection goes back to the client with the worker's words but without its address.
+            string words = $"{code}: batch size 100 exceeds the model's max_batch_size 64";
+            Assert.Equal(outcome.Failure.IsCallerBlamed() ? words : $"http://127.0.0.1:9020: {words}", outcome.Error);
+        }
+
+        var state = _registry.Find("http://127.0.0.1:9020", new EndpointSettings(ensemble.Timeout, ensemble.Breaker))!;
+        Assert.Equal(CircuitState.Closed, state.BreakerState);
+        Assert.Equal(5 * ensemble.Breaker.MinimumThroughput, state.FailuresByKind[key]);
+
+        // Still closed: the worker's next real failure is counted from scratch, and a good answer goes through.
+        _client.Behaviour = (_, _) => Task.FromResult(Row(1, 1f));
+        Assert.True((await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None)).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.InvalidArgument, false)]
+    [InlineData(StatusCode.NotFound, false)]
+    [InlineData(StatusCode.OutOfRange, false)]
+    [InlineData(StatusCode.FailedPrecondition, false)]
+    [InlineData(StatusCode.ResourceExhausted, false)]
+    [InlineData(StatusCode.Unavailable, true)]
+    [InlineData(StatusCode.Internal, true)]
+    [InlineData(StatusCode.Unknown, true)]
+    [InlineData(StatusCode.Cancelled, true)]
+    public void Only_statuses_of_a_failing_worker_count_in_its_breaker(StatusCode code, bool counts)
+    {
+        var outcome = Polly.Outcome.FromException<float[]>(new RpcException(new Status(code, "x")));
+
+        Assert.Equal(counts, WorkerFailures.IsWorkerFailure(outcome, CancellationToken.None));
+        Assert.True(WorkerFailures.IsWorkerFailure(Polly.Outcome.FromException<float[]>(new Polly.Timeout.TimeoutRejectedException()), CancellationToken.None));
+        Assert.False(WorkerFailures.IsWorkerFailure(Polly.Outcome.FromResult(Row(1, 1f)), CancellationToken.None));
+    }
+
     [Fact]
     public async Task Replicas_behind_an_open_breaker_are_skipped()
     {
