@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace EnsembleGrpc.OnnxRuntime.Tests.Fixtures;
+namespace EnsembleGrpc.InferenceServer.Tests.Execution;
 
 /// <summary>models/data/reference-outputs.json: expected probabilities for the first test images, per member and for the stacker.</summary>
 internal sealed class ReferenceOutputs
