@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using EnsembleGrpc.InferenceServer.Repository;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,11 +22,6 @@ public sealed partial class OrtModelExecutorFactory : IModelExecutorFactory
     {
         _settings = settings;
         _logger = logger ?? NullLogger<OrtModelExecutorFactory>.Instance;
-        if (logger is not null)
-        {
-            var sink = _logger;
-            OrtNativeLog.Sink = (level, message) => Log.Native(sink, level >= OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR ? LogLevel.Error : LogLevel.Warning, message);
-        }
     }
 
     /// <summary>Why <c>auto</c> serves on the CPU; null while CUDA was not tried or works.</summary>
@@ -56,19 +52,24 @@ public sealed partial class OrtModelExecutorFactory : IModelExecutorFactory
         }
 
         var cuda = device with { Kind = ExecutionDeviceKind.Cuda };
-        string reason;
-        try
+        var reason = CudaProvider.UnavailableReason(device.DeviceId);
+        if (reason is null)
         {
-            reason = CudaProvider.UnavailableReason(device.DeviceId) ?? string.Empty;
-            if (reason.Length == 0)
+            InferenceSession? cudaSession = null;
+            var (failure, messages) = OrtNativeLog.Capture(() => cudaSession = Open(model, cuda));
+            if (cudaSession is not null)
             {
-                return (Open(model, cuda), cuda.ToString());
+                return (cudaSession, cuda.ToString());
             }
-        }
-        catch (ModelLoadException ex) when (device.Kind == ExecutionDeviceKind.Auto)
-        {
+
+            // cuda asked for explicitly: the session's own error (a broken file is not "CUDA unavailable").
+            if (failure is not ModelLoadException || device.Kind == ExecutionDeviceKind.Cuda)
+            {
+                ExceptionDispatchInfo.Throw(failure!);
+            }
+
             // The provider loaded but the session did not start on it (no GPU, driver too old, out of memory).
-            reason = CudaProvider.OneLine(ex.InnerException?.Message ?? ex.Message);
+            reason = CudaProvider.Explain(failure.InnerException?.Message ?? failure.Message, messages);
         }
 
         if (device.Kind == ExecutionDeviceKind.Cuda)
@@ -104,9 +105,6 @@ public sealed partial class OrtModelExecutorFactory : IModelExecutorFactory
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Model {Model} version {Version} runs on execution provider {Provider}")]
         public static partial void Running(ILogger logger, string model, string version, string provider);
-
-        [LoggerMessage(EventId = 302, Message = "ONNX Runtime: {Message}")]
-        public static partial void Native(ILogger logger, LogLevel level, string message);
 
         [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "CUDA is unavailable, serving on the CPU (--device auto): {Reason}")]
         public static partial void CudaUnavailable(ILogger logger, string reason);

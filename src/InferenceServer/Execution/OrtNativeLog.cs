@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EnsembleGrpc.InferenceServer.Execution;
@@ -6,9 +7,9 @@ namespace EnsembleGrpc.InferenceServer.Execution;
 /// ONNX Runtime's process-wide environment, created once with a logging callback instead of ORT's own coloured
 /// stderr lines. Why a provider failed to load (which CUDA or cuDNN library is missing) is only in those native
 /// messages, not in the exception, so a caller can capture what its own thread logged during a call.
-/// Other warnings and errors go to <see cref="Sink"/> when one is set (the worker's logger), otherwise nowhere.
+/// Other warnings and errors go to the logger given to <see cref="ForwardTo"/> (the worker's), otherwise nowhere.
 /// </summary>
-public static class OrtNativeLog
+public static partial class OrtNativeLog
 {
     private static readonly DOrtLoggingFunction Callback = OnLog;
     private static readonly Lazy<OrtEnv> Environment = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -16,8 +17,10 @@ public static class OrtNativeLog
     [ThreadStatic]
     private static List<string>? _captured;
 
-    /// <summary>Receives ORT's native warnings and errors (level, message); null drops them.</summary>
-    public static Action<OrtLoggingLevel, string>? Sink { get; set; }
+    private static ILogger? _sink;
+
+    /// <summary>Sends ORT's native warnings and errors to <paramref name="logger"/> from now on (the worker's, at start-up).</summary>
+    public static void ForwardTo(ILogger logger) => _sink = logger;
 
     /// <summary>Creates the environment with the callback unless something created it first (then ORT logs itself).</summary>
     public static void EnsureEnvironment() => _ = Environment.Value;
@@ -72,6 +75,12 @@ public static class OrtNativeLog
             return;
         }
 
-        Sink?.Invoke(severity, message);
+        if (_sink is { } sink)
+        {
+            Native(sink, severity >= OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR ? LogLevel.Error : LogLevel.Warning, message);
+        }
     }
+
+    [LoggerMessage(EventId = 310, Message = "ONNX Runtime: {Message}")]
+    private static partial void Native(ILogger logger, LogLevel level, string message);
 }

@@ -64,6 +64,7 @@ public static class WorkerServiceCollectionExtensions
                 InterOpThreads = options.InterOpThreads,
                 AllowSpinning = options.AllowSpinning,
             };
+            OrtNativeLog.ForwardTo(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.ML.OnnxRuntime"));
             return new OrtModelExecutorFactory(settings, sp.GetRequiredService<ILogger<OrtModelExecutorFactory>>());
         });
         return services;
