@@ -36,7 +36,7 @@ public static class CudaProvider
         return failure switch
         {
             null => null,
-            OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException => Explain(failure.Message, messages),
+            OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException => Explain(failure.Message, messages),
             _ => Rethrow(failure),
         };
     }

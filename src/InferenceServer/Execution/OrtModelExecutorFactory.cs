@@ -89,13 +89,13 @@ public sealed partial class OrtModelExecutorFactory : IModelExecutorFactory
 
     private InferenceSession Open(ModelDefinition model, ExecutionDevice device)
     {
-        OrtNativeLog.EnsureEnvironment();
         try
         {
+            OrtNativeLog.EnsureEnvironment();
             using var options = OrtSessionOptions.Create(_settings, device);
             return new InferenceSession(model.ModelPath, options);
         }
-        catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
         {
             throw new ModelLoadException($"Model '{model.Name}' version {model.Version} could not be loaded on {device} from {model.ModelPath}: {CudaProvider.OneLine(ex.Message)}", ex);
         }

@@ -31,12 +31,12 @@ public static partial class OrtNativeLog
     /// </summary>
     public static (Exception? Failure, IReadOnlyList<string> Messages) Capture(Action action)
     {
-        EnsureEnvironment();
         var previous = _captured;
         var messages = new List<string>();
         _captured = messages;
         try
         {
+            EnsureEnvironment();
             action();
             return (null, messages);
         }
