@@ -13,6 +13,7 @@ internal sealed class BenchOptions
           --ort-seconds S          length of one in-process ONNX Runtime measurement (default 1.0; quick 0.4)
           --ort-batches LIST       batch sizes swept for the best batch (default 8,16,32,64)
           --ort-threads N          threads calling Run concurrently on one session (default 2; intra-op threads 1)
+          --device D               where the in-process sessions run: cpu (default), cuda or cuda:N (fails when CUDA cannot load)
           --worker-levels LIST     LoadGen concurrency levels against one worker (default 1,8,32,64)
           --router-levels LIST     LoadGen concurrency levels against the router (default 1,8,32,64; quick 1,32)
           --warmup S               LoadGen warm-up per step (default 1.0; quick 0.5)
@@ -43,6 +44,9 @@ internal sealed class BenchOptions
     public int[] OrtBatches { get; private set; } = [8, 16, 32, 64];
 
     public int OrtThreads { get; private set; } = 2;
+
+    /// <summary>Device of the in-process sessions (part 1): cpu, cuda or cuda:N; the served worker keeps its own default.</summary>
+    public string Device { get; private set; } = "cpu";
 
     public int[] WorkerLevels { get; private set; } = [1, 8, 32, 64];
 
@@ -112,6 +116,7 @@ internal sealed class BenchOptions
                 case "--ort-seconds": o.OrtSeconds = D(0.1, 30); break;
                 case "--ort-batches": o.OrtBatches = List(1, 1024); break;
                 case "--ort-threads": o.OrtThreads = I(1, 64); break;
+                case "--device": o.Device = Device(Next()); break;
                 case "--worker-levels": o.WorkerLevels = List(1, 1024); break;
                 case "--router-levels": o.RouterLevels = List(1, 1024); break;
                 case "--warmup": o.WarmupSeconds = D(0, 30); break;
@@ -130,6 +135,10 @@ internal sealed class BenchOptions
                 default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
             }
         }
+
+        static string Device(string value) => value.Trim().ToLowerInvariant() is var d && (d == "cpu" || d == "cuda" || (d.StartsWith("cuda:", StringComparison.Ordinal) && uint.TryParse(d.AsSpan(5), out _)))
+            ? d
+            : throw new ArgumentException($"--device: '{value}' is not cpu, cuda or cuda:N");
 
         if (o.Models.Length == 0)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using EnsembleGrpc.Datasets;
-using EnsembleGrpc.OnnxRuntime;
 
 namespace InferenceBench;
 
@@ -38,8 +37,7 @@ internal sealed class Driver(BenchOptions options)
 
         var loadBefore = LoadAverage();
         var dataset = EgdsDataset.Load(datasetPath);
-        var ort = OrtEnvironment.GetOrCreate();
-        Log($"inference benchmark {stamp}: {Environment.ProcessorCount} CPUs, load average {loadBefore}, ORT {ort.Version}, reps {options.Reps}{(options.Quick ? " (quick)" : "")}; output {runDir}");
+        Log($"inference benchmark {stamp}: {Environment.ProcessorCount} CPUs, load average {loadBefore}, ORT {OrtThroughput.OrtVersion}, reps {options.Reps}{(options.Quick ? " (quick)" : "")}; output {runDir}");
 
         // The request body h2load sends: one real digit, batch 1, raw_input_contents, as LoadGen builds its requests.
         const int digit = 0;
@@ -124,7 +122,7 @@ internal sealed class Driver(BenchOptions options)
             // 4. In-process sessions, warmed on every batch size.
             foreach (var model in options.Models)
             {
-                var runner = new OrtThroughput(model, Path.Combine(root, "models", model, "1", "model.onnx"), dataset);
+                var runner = new OrtThroughput(model, Path.Combine(root, "models", model, "1", "model.onnx"), dataset, options.Device);
                 ortRunners.Add(runner);
                 foreach (var batch in options.OrtBatches.Prepend(1).Distinct())
                 {
@@ -235,7 +233,7 @@ internal sealed class Driver(BenchOptions options)
             _results.Notes.Add($"only {options.Reps} repetition(s): medians of fewer than 3 are weak on a shared machine");
         }
 
-        var info = new RunInfo(stamp, Environment.ProcessorCount, CpuModel(), loadBefore, LoadAverage(), GitCommit(root), Environment.Version.ToString(), ort.Version,
+        var info = new RunInfo(stamp, Environment.ProcessorCount, CpuModel(), loadBefore, LoadAverage(), GitCommit(root), Environment.Version.ToString(), OrtThroughput.OrtVersion,
             workerSettings, Math.Round(_clock.Elapsed.TotalSeconds, 1), runDir);
         var analysis = new Analysis(options, _results);
         var table = Report.Table(analysis, info);

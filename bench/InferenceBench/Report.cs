@@ -17,7 +17,7 @@ internal static class Report
         s.AppendLine();
         s.AppendLine($"=== Inference benchmark: {info.Stamp}, {info.Cpus} CPUs ({info.CpuModel}), load average {info.LoadBefore} -> {info.LoadAfter}, {a.Results.RepsDone} reps, medians [min-max] ===");
         s.AppendLine();
-        s.AppendLine($"1. In-process ONNX Runtime {info.OrtVersion} (the limit): one session per model, {o.OrtThreads} threads calling Run concurrently, intra-op 1, no spinning, {o.OrtSeconds:0.##} s per measurement");
+        s.AppendLine($"1. In-process ONNX Runtime {info.OrtVersion} (the limit): one session per model, {o.OrtThreads} threads calling Run concurrently, intra-op 1, no spinning, device {o.Device}, {o.OrtSeconds:0.##} s per measurement");
         s.AppendLine($"   {"model",-13} {"batch",5}  {"images/s",28}  {"p50 per Run",12}");
         foreach (var model in o.Models)
         {
@@ -120,7 +120,7 @@ internal static class Report
             Definitions = new Dictionary<string, string>
             {
                 ["figure"] = "median over the repetitions, with min and max",
-                ["ort"] = $"one InferenceSession per model (intra-op 1, inter-op 1, no spinning), {o.OrtThreads} threads calling RunInto concurrently on real test digits; images/s = rows / elapsed; p50 per Run call",
+                ["ort"] = $"one InferenceSession per model (intra-op 1, inter-op 1, no spinning), {o.OrtThreads} threads calling Run (RunWithBinding, OrtValues bound once) concurrently on real test digits; images/s = rows / elapsed; p50 per Run call",
                 ["ensemble_limit"] = "1 / sum over members of 1/images_per_s (every image runs through every member on the same cores; = member limit / 3 for three equal members)",
                 ["worker"] = "LoadGen closed loop, batch-1 requests of real digits, requests/s, client latency; server = ModelStatistics delta per request",
                 ["h2load"] = "h2load POSTing one framed ModelInferRequest (one real digit, raw_input_contents) with content-type application/grpc and te: trailers",

@@ -1,82 +1,95 @@
 using EnsembleGrpc.InferenceServer.Repository;
-using EnsembleGrpc.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EnsembleGrpc.InferenceServer.Execution;
 
 /// <summary>
 /// Runs a model on one ONNX Runtime session shared by all of the model's concurrent batches (Run is thread-safe).
-/// The single-input, single-output case (every model of the repository) uses the binding's allocation-free
-/// <c>RunInto</c>, writing straight into the array handed back to the scheduler.
+/// Each run rents pinned buffers for its batch size with OrtValues already bound to the session
+/// (<see cref="RunBufferPool"/>), copies the rows in, runs, and copies the outputs into the arrays handed back to
+/// the scheduler: after the first batch of a size, nothing but those result arrays is allocated per run.
 /// </summary>
 internal sealed class OrtModelExecutor : IModelExecutor
 {
     private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly OrtTensorLayout _layout;
+    private readonly RunBufferPool _buffers;
     private readonly string _modelName;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly long[][] _inputShapes;
-    private readonly int[] _inputRowElements;
-    private readonly int[] _outputRowElements;
-    private readonly int _outputRank;
 
-    public OrtModelExecutor(ModelDefinition model, InferenceSession session)
+    public OrtModelExecutor(ModelDefinition model, InferenceSession session, string executionProvider, long bufferCacheBytes)
     {
         _session = session;
         _modelName = model.Name;
-        _inputNames = [.. model.Config.Inputs.Select(t => t.Name)];
-        _outputNames = [.. model.Config.Outputs.Select(t => t.Name)];
-        _inputShapes = [.. model.Config.Inputs.Select(t => t.Shape.ToArray())];
-        _inputRowElements = [.. model.Config.Inputs.Select(ModelDefinition.RowElements)];
-        _outputRowElements = [.. model.Config.Outputs.Select(ModelDefinition.RowElements)];
-        _outputRank = model.Config.Outputs.Max(t => t.Shape.Count);
+        _layout = new OrtTensorLayout(model.Config);
+        _buffers = new RunBufferPool(session, _layout, bufferCacheBytes);
+        ExecutionProvider = executionProvider;
     }
+
+    public string ExecutionProvider { get; }
+
+    /// <summary>Bytes of pinned buffers kept for reuse (for tests and diagnostics).</summary>
+    internal long BufferBytes => _buffers.KeptBytes;
 
     public float[][] Run(int batchSize, IReadOnlyList<ReadOnlyMemory<float>> inputs)
     {
+        Validate(batchSize, inputs);
+        var buffers = _buffers.Rent(batchSize);
         try
         {
-            return _inputNames.Length == 1 && _outputNames.Length == 1 ? RunSingle(batchSize, inputs[0]) : RunMany(batchSize, inputs);
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                inputs[i].Span.CopyTo(buffers.Inputs[i]);
+            }
+
+            buffers.Run(_session, _runOptions);
+            var outputs = new float[buffers.Outputs.Length][];
+            for (var o = 0; o < outputs.Length; o++)
+            {
+                outputs[o] = buffers.Outputs[o].AsSpan().ToArray();
+            }
+
+            return outputs;
         }
         catch (OnnxRuntimeException ex)
         {
             throw new ModelExecutionException($"Model '{_modelName}' failed on a batch of {batchSize}: {ex.Message}", ex);
         }
+        finally
+        {
+            _buffers.Return(buffers);
+        }
     }
 
-    public void Dispose() => _session.Dispose();
-
-    private float[][] RunSingle(int batchSize, ReadOnlyMemory<float> input)
+    public void Dispose()
     {
-        Span<long> shape = stackalloc long[_inputShapes[0].Length];
-        BatchShape(_inputShapes[0], batchSize, shape);
-        var output = new float[batchSize * _outputRowElements[0]];
-        Span<long> outputShape = stackalloc long[_outputRank];
-        var extent = _session.RunInto(_inputNames[0], input.Span, shape, _outputNames[0], output, outputShape);
-        if (extent.ElementCount != output.Length)
+        _buffers.Dispose();
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+
+    /// <summary>The scheduler hands over exactly what the contract says; anything else is a bug worth a clear message.</summary>
+    private void Validate(int batchSize, IReadOnlyList<ReadOnlyMemory<float>> inputs)
+    {
+        if (batchSize < 1)
         {
-            throw new ModelExecutionException($"Model '{_modelName}' wrote {extent.ElementCount} values for a batch of {batchSize}; expected {output.Length}");
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"Model '{_modelName}': a batch has at least one row");
         }
 
-        return [output];
-    }
-
-    private float[][] RunMany(int batchSize, IReadOnlyList<ReadOnlyMemory<float>> inputs)
-    {
-        var feeds = new FloatInput[_inputNames.Length];
-        for (var i = 0; i < feeds.Length; i++)
+        if (inputs.Count != _layout.InputNames.Length)
         {
-            var shape = new long[_inputShapes[i].Length];
-            BatchShape(_inputShapes[i], batchSize, shape);
-            feeds[i] = new FloatInput(_inputNames[i], inputs[i][..(batchSize * _inputRowElements[i])], shape);
+            throw new ArgumentException($"Model '{_modelName}' takes {_layout.InputNames.Length} inputs ({string.Join(", ", _layout.InputNames)}); {inputs.Count} were given", nameof(inputs));
         }
 
-        var results = _session.Run(feeds, _outputNames);
-        return [.. results.Select(r => r.Data)];
-    }
-
-    private static void BatchShape(long[] configured, int batchSize, Span<long> shape)
-    {
-        configured.CopyTo(shape);
-        shape[0] = batchSize;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var expected = batchSize * _layout.InputRowElements[i];
+            if (inputs[i].Length != expected)
+            {
+                throw new ArgumentException(
+                    $"Model '{_modelName}' input '{_layout.InputNames[i]}': a batch of {batchSize} needs {expected} values ({_layout.InputRowElements[i]} per row); {inputs[i].Length} were given",
+                    nameof(inputs));
+            }
+        }
     }
 }

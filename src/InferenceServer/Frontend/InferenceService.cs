@@ -53,6 +53,7 @@ public sealed partial class InferenceService : GRPCInferenceService.GRPCInferenc
         => Guard(nameof(ModelMetadata), () =>
         {
             var model = Find(request.Name, request.Version);
+            MetadataMapping.AddExecutionProvider(context.ResponseTrailers, model.Executor);
             return model.Definition is { } definition
                 ? MetadataMapping.ToMetadata(definition)
                 : throw StatusMapping.ToRpcException(model.NotReadyError());

@@ -1,3 +1,4 @@
+using EnsembleGrpc.InferenceServer.Execution;
 using EnsembleGrpc.InferenceServer.Repository;
 using EnsembleGrpc.InferenceServer.Statistics;
 using EnsembleGrpc.Protocol;
@@ -8,6 +9,23 @@ namespace EnsembleGrpc.InferenceServer.Frontend;
 /// <summary>Model metadata and statistics, from engine snapshots to protocol messages.</summary>
 public static class MetadataMapping
 {
+    /// <summary>
+    /// Trailing metadata of a ModelMetadata response: where the model runs (<c>cpu</c> or <c>cuda:N</c>). The
+    /// protocol's ModelMetadataResponse has no field for it and its <c>platform</c> must stay
+    /// <c>onnxruntime_onnx</c> for Triton clients, so it travels beside the message: any gRPC client can read it
+    /// (grpcurl -v, python's <c>with_call</c>, <c>call.GetTrailers()</c>) and those that do not ask ignore it.
+    /// </summary>
+    public const string ExecutionProviderKey = "ensemblegrpc-execution-provider";
+
+    /// <summary>Adds <see cref="ExecutionProviderKey"/> once the model has an executor (it is loaded).</summary>
+    internal static void AddExecutionProvider(Grpc.Core.Metadata trailers, IModelExecutor? executor)
+    {
+        if (executor is not null)
+        {
+            trailers.Add(ExecutionProviderKey, executor.ExecutionProvider);
+        }
+    }
+
     public static ModelMetadataResponse ToMetadata(ModelDefinition model)
     {
         var response = new ModelMetadataResponse { Name = model.Name, Platform = model.Config.Platform };

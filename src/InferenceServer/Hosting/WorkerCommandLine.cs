@@ -10,7 +10,6 @@ public static class WorkerCommandLine
         ["--host"] = Key(nameof(WorkerOptions.Host)),
         ["--port"] = Key(nameof(WorkerOptions.Port)),
         ["--device"] = Key(nameof(WorkerOptions.Device)),
-        ["--ort-library"] = Key(nameof(WorkerOptions.OrtLibrary)),
         ["--intra-op-threads"] = Key(nameof(WorkerOptions.IntraOpThreads)),
         ["--inter-op-threads"] = Key(nameof(WorkerOptions.InterOpThreads)),
         ["--allow-spinning"] = Key(nameof(WorkerOptions.AllowSpinning)),

@@ -24,11 +24,12 @@ public sealed class WorkerOptions
     /// <summary>Port for gRPC over cleartext HTTP/2 (<c>--port</c>, default 8001, Triton's; 0 picks a free one).</summary>
     public int Port { get; set; } = 8001;
 
-    /// <summary><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> (<c>--device</c>, default cpu).</summary>
-    public string Device { get; set; } = "cpu";
-
-    /// <summary>ONNX Runtime library to load instead of the default, e.g. a CUDA build (<c>--ort-library</c>).</summary>
-    public string? OrtLibrary { get; set; }
+    /// <summary>
+    /// Where models run (<c>--device</c>, default <c>auto</c>): <c>auto</c> uses CUDA device 0 when its provider
+    /// loads and the CPU otherwise (one warning says why); <c>cpu</c>; <c>cuda</c> or <c>cuda:N</c> require that GPU and
+    /// fail at start-up when it cannot be used.
+    /// </summary>
+    public string Device { get; set; } = "auto";
 
     /// <summary>Threads inside one Run (<c>--intra-op-threads</c>, default 1; 0 lets ORT choose).</summary>
     public int IntraOpThreads { get; set; } = 1;

@@ -30,10 +30,7 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         }
 
         Range(errors, "--port", options.Port, 0, IPEndPoint.MaxPort);
-        if (ExecutionDevice.Parse(options.Device) is null)
-        {
-            errors.Add($"--device: '{options.Device}' is not cpu, cuda or cuda:N");
-        }
+        ValidateDevice(options.Device, errors);
 
         Range(errors, "--intra-op-threads", options.IntraOpThreads, 0, 256);
         Range(errors, "--inter-op-threads", options.InterOpThreads, 0, 256);
@@ -74,6 +71,23 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         "direct" => SchedulerKind.Direct,
         _ => null,
     };
+
+    /// <summary>
+    /// The syntax, and for an explicit <c>cuda</c> whether the CUDA provider loads at all: a worker told to use the
+    /// GPU fails at start-up with the reason instead of loading models that cannot run.
+    /// </summary>
+    private static void ValidateDevice(string? device, List<string> errors)
+    {
+        var parsed = ExecutionDevice.Parse(device);
+        if (parsed is null)
+        {
+            errors.Add($"--device: '{device}' is not {ExecutionDevice.AcceptedForms}");
+        }
+        else if (parsed.Kind == ExecutionDeviceKind.Cuda && CudaProvider.UnavailableReason(parsed.DeviceId) is { } reason)
+        {
+            errors.Add($"--device: {parsed} is unavailable: {reason}");
+        }
+    }
 
     private static void ValidateFaults(FaultOptions faults, IReadOnlyList<string> models, List<string> errors)
     {

@@ -6,6 +6,7 @@ using EnsembleGrpc.InferenceServer.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EnsembleGrpc.InferenceServer.Hosting;
@@ -56,14 +57,15 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<IModelExecutorFactory>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
-            return new OrtModelExecutorFactory(new ExecutionSettings
+            var settings = new ExecutionSettings
             {
-                Device = ExecutionDevice.Parse(options.Device) ?? ExecutionDevice.Cpu,
+                Device = ExecutionDevice.Parse(options.Device) ?? ExecutionDevice.Auto,
                 IntraOpThreads = options.IntraOpThreads,
                 InterOpThreads = options.InterOpThreads,
                 AllowSpinning = options.AllowSpinning,
-                OrtLibraryPath = options.OrtLibrary,
-            });
+            };
+            OrtNativeLog.ForwardTo(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.ML.OnnxRuntime"));
+            return new OrtModelExecutorFactory(settings, sp.GetRequiredService<ILogger<OrtModelExecutorFactory>>());
         });
         return services;
     }

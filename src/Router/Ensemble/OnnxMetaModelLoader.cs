@@ -1,24 +1,22 @@
 using System.Collections.Concurrent;
-using EnsembleGrpc.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EnsembleGrpc.Router.Ensemble;
 
 /// <summary>
-/// Loads meta-models with the ONNX Runtime binding. Sessions are cached by file (path and write time), so a config
-/// reload reuses a loaded session instead of leaking a new one while requests may still use the old snapshot.
+/// Loads meta-models on ONNX Runtime (CPU). Sessions are cached by file (path and write time), so a config reload
+/// reuses a loaded session instead of leaking a new one while requests may still use the old snapshot.
 /// </summary>
 public sealed class OnnxMetaModelLoader : IMetaModelLoader, IDisposable
 {
-    // One thread per run and no spinning: the meta-model is tiny and shares the router's cores with gRPC work.
-    private static readonly SessionOptions Options = new() { IntraOpThreads = 1, InterOpThreads = 1, AllowSpinning = false };
-
     private readonly ConcurrentDictionary<(string Path, DateTime Written), Lazy<InferenceSession>> _sessions = new();
+    private readonly RunOptions _runOptions = new();
 
     public IMetaModel Load(string modelPath, string inputName, string outputName)
     {
         string path = Path.GetFullPath(modelPath);
         var key = (path, File.GetLastWriteTimeUtc(path));
-        var lazy = _sessions.GetOrAdd(key, static k => new Lazy<InferenceSession>(() => new InferenceSession(k.Path, Options)));
+        var lazy = _sessions.GetOrAdd(key, static k => new Lazy<InferenceSession>(() => Open(k.Path)));
         InferenceSession session;
         try
         {
@@ -31,14 +29,14 @@ public sealed class OnnxMetaModelLoader : IMetaModelLoader, IDisposable
             throw;
         }
 
-        if (session.Inputs.All(i => i.Name != inputName) || session.Outputs.All(o => o.Name != outputName))
+        if (!session.InputMetadata.ContainsKey(inputName) || !session.OutputMetadata.ContainsKey(outputName))
         {
             throw new InvalidOperationException(
-                $"'{path}' has inputs [{string.Join(", ", session.Inputs.Select(i => i.Name))}] and outputs " +
-                $"[{string.Join(", ", session.Outputs.Select(o => o.Name))}]; expected input '{inputName}' and output '{outputName}'.");
+                $"'{path}' has inputs [{string.Join(", ", session.InputNames)}] and outputs " +
+                $"[{string.Join(", ", session.OutputNames)}]; expected input '{inputName}' and output '{outputName}'.");
         }
 
-        return new OnnxMetaModel(session, inputName, outputName);
+        return new OnnxMetaModel(session, _runOptions, path, inputName, outputName);
     }
 
     public void Dispose()
@@ -47,5 +45,16 @@ public sealed class OnnxMetaModelLoader : IMetaModelLoader, IDisposable
         {
             lazy.Value.Dispose();
         }
+
+        _runOptions.Dispose();
+    }
+
+    // One thread per run and no spinning: the meta-model is tiny and shares the router's cores with gRPC work.
+    private static InferenceSession Open(string path)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        return new InferenceSession(path, options);
     }
 }

@@ -85,7 +85,7 @@ public sealed partial class WorkerProcessTests
         Assert.Contains("--models: name at least one model", text);
         Assert.Contains("--repository: directory '/nonexistent' does not exist", text);
         Assert.Contains("--port: 70000 is outside 0..65535", text);
-        Assert.Contains("--device: 'gpu' is not cpu, cuda or cuda:N", text);
+        Assert.Contains("--device: 'gpu' is not auto, cpu, cuda or cuda:N", text);
         Assert.Contains("--concurrency: 0 is outside 1..64", text);
         Assert.Contains("--fault-failure-rate: 2 is outside 0..1", text);
     }

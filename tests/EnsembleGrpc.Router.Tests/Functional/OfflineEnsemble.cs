@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EnsembleGrpc.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using EnsembleGrpc.Router.Tests.Support;
 
 namespace EnsembleGrpc.Router.Tests.Functional;
@@ -81,10 +81,13 @@ internal static class OfflineEnsemble
 
         string model = Directory.GetDirectories(Path.Combine(RepoPaths.Models, "mnist_stacker"))
             .Where(d => int.TryParse(Path.GetFileName(d), out _)).OrderByDescending(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture)).First();
-        using var session = new InferenceSession(Path.Combine(model, "model.onnx"), new SessionOptions { IntraOpThreads = 1, InterOpThreads = 1 });
-        var probabilities = session.RunFloat(
-            config.RootElement.GetProperty("inputs")[0].GetProperty("name").GetString()!, features, [count, order.Length * K],
-            config.RootElement.GetProperty("outputs")[0].GetProperty("name").GetString()!, out _);
+        using var session = new InferenceSession(Path.Combine(model, "model.onnx"));
+        using var input = OrtValue.CreateTensorValueFromMemory(features, [count, order.Length * K]);
+        using var runOptions = new RunOptions();
+        using var results = session.Run(
+            runOptions, [config.RootElement.GetProperty("inputs")[0].GetProperty("name").GetString()!], [input],
+            [config.RootElement.GetProperty("outputs")[0].GetProperty("name").GetString()!]);
+        var probabilities = results[0].GetTensorDataAsSpan<float>().ToArray();
         return Argmax(probabilities, count);
     }
 
