@@ -58,7 +58,7 @@ public sealed class LoadGenCommand
     private readonly Option<string?> _faultEnd = new("--fault-end-command") { HelpName = "command", Description = "Shell command run when the fault ends, e.g. 'kill -CONT 1234'." };
 
     // Output.
-    private readonly Option<string?> _output = new("--output", "-o") { HelpName = "prefix", Description = "Report prefix: writes PREFIX.csv, PREFIX-server.csv (server side per statistics source), PREFIX.json, PREFIX-latency-throughput.svg, PREFIX-latency-distribution.svg (and PREFIX-fault-timeline.svg)." };
+    private readonly Option<string?> _output = new("--output", "-o") { HelpName = "prefix", Description = "Report prefix: writes PREFIX.csv, PREFIX-server.csv (server side per statistics source), PREFIX-failures.csv (failures by status and server message), PREFIX.json, PREFIX-latency-throughput.svg, PREFIX-latency-distribution.svg (and PREFIX-fault-timeline.svg)." };
     private readonly Option<bool> _noLive = new("--no-live") { Description = "No live progress display; one line per measurement window instead." };
 
     public LoadGenCommand()
