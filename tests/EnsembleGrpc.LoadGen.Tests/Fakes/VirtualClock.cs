@@ -12,7 +12,7 @@ internal sealed class VirtualClock : LoadClock
 {
     private readonly PriorityQueue<(TaskCompletionSource Done, CancellationTokenRegistration Registration), (long Due, long Sequence)> _waiters = new();
     /// <summary>Spinning waits between two events after which a loop is taken to never hand control back.</summary>
-    public const int MaxSpinsWithoutSuspend = 100_000;
+    public const int MaxSpinsWithoutSuspend = 10_000;
 
     private long _now;
     private long _sequence;
