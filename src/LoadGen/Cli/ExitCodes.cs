@@ -14,12 +14,15 @@ public static class ExitCodes
     /// <summary>Invalid options, or the model's metadata rejects what LoadGen would send (nothing was run).</summary>
     public const int InvalidRun = 2;
 
-    /// <summary>A step could not measure the target (its time limit, a generator far behind its rate): see "no stable window".</summary>
+    /// <summary>
+    /// A step could not measure the target (its time limit, a generator far behind its rate): see "no stable window".
+    /// Not for a rate search, whose probes past capacity are expected to fail that way.
+    /// </summary>
     public const int StepIncomplete = 3;
 
     public static int For(ProfileReport report, bool aborted)
         => aborted ? Ok
         : !report.Steps.Any(s => s.Succeeded > 0) ? NothingSucceeded
-        : report.Steps.Any(s => s.Incomplete) ? StepIncomplete
+        : report.Search is null && report.Steps.Any(s => s.Incomplete) ? StepIncomplete
         : Ok;
 }

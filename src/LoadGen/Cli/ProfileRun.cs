@@ -193,6 +193,7 @@ public static class ProfileRun
         WindowSeconds = s.Window.TotalSeconds,
         StabilityTolerance = s.StabilityTolerance,
         MaxWindows = s.MaxWindows,
+        StepTimeLimitSeconds = (s.MaxStepTime ?? s.Warmup + (s.Window * s.MaxWindows * MeasurementOptions.StepTimeFactor)).TotalSeconds,
         LateThresholdMs = s.LateThreshold.TotalMilliseconds,
         Arrivals = s.Mode is RunMode.RateSweep or RunMode.RateSearch || (s.Mode == RunMode.Fault && s.Rates.Count > 0) ? s.Arrivals.ToString().ToLowerInvariant() : null,
         ServerStatistics = [.. StatisticsSources(s).Select(x => x.ToString())],
