@@ -30,7 +30,7 @@ command.Root.SetAction(async (parseResult, _) =>
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(error)}");
         }
 
-        return 2;
+        return ExitCodes.InvalidRun;
     }
 
     return await ProfileRun.ExecuteAsync(settings, AnsiConsole.Console, abort.Token);

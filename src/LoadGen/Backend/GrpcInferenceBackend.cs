@@ -57,6 +57,25 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
         }
     }
 
+    public async ValueTask<MetadataOutcome> GetMetadataAsync(string model, string? version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = new ModelMetadataRequest { Name = model, Version = version ?? string.Empty };
+            var response = await _channels.Next().ModelMetadataAsync(request, Options(cancellationToken)).ConfigureAwait(false);
+            static TensorInfo Tensor(ModelMetadataResponse.Types.TensorMetadata t) => new(t.Name, t.Datatype, [.. t.Shape]);
+            return MetadataOutcome.Found(new ModelInfo(response.Name, [.. response.Versions], [.. response.Inputs.Select(Tensor)], [.. response.Outputs.Select(Tensor)]));
+        }
+        catch (RpcException ex)
+        {
+            return MetadataOutcome.Failed(ex.StatusCode, ex.Status.Detail);
+        }
+        catch (OperationCanceledException)
+        {
+            return MetadataOutcome.Failed(StatusCode.Cancelled, "cancelled");
+        }
+    }
+
     public async ValueTask<IReadOnlyList<ModelStatisticsSnapshot>?> GetStatisticsAsync(string? model, string? version, CancellationToken cancellationToken)
     {
         try

@@ -15,5 +15,8 @@ public interface IInferenceBackend : IAsyncDisposable
     /// it reports when <paramref name="model"/> is null or empty (one snapshot per model name, versions summed); null
     /// when the server does not offer them (UNIMPLEMENTED), does not know the model, or could not be reached.
     /// </summary>
+    /// <summary>Reads the model's metadata (its inputs and outputs); NOT_FOUND when the server has no such model.</summary>
+    ValueTask<MetadataOutcome> GetMetadataAsync(string model, string? version, CancellationToken cancellationToken);
+
     ValueTask<IReadOnlyList<ModelStatisticsSnapshot>?> GetStatisticsAsync(string? model, string? version, CancellationToken cancellationToken);
 }

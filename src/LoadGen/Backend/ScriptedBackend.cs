@@ -26,6 +26,11 @@ public sealed class ScriptedBackend : IInferenceBackend
     /// <summary>Statistics the fake reports; tests set them between steps.</summary>
     public ModelStatisticsSnapshot? Statistics { get; set; }
 
+    /// <summary>What ModelMetadata answers; by default UNIMPLEMENTED (a server without the call).</summary>
+    public MetadataOutcome Metadata { get; set; } = MetadataOutcome.Failed(StatusCode.Unimplemented, "ModelMetadata is not scripted");
+
+    public ValueTask<MetadataOutcome> GetMetadataAsync(string model, string? version, CancellationToken cancellationToken) => ValueTask.FromResult(Metadata);
+
     public async ValueTask<InferOutcome> InferAsync(InferRequestData request, CancellationToken cancellationToken)
     {
         var index = Interlocked.Increment(ref _calls) - 1;

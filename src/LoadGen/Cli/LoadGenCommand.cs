@@ -16,9 +16,9 @@ public sealed class LoadGenCommand
     private readonly Option<string?> _modelVersion = new("--model-version") { HelpName = "version", Description = "Model version (default: the server's choice)." };
     private readonly Option<string> _input = new("--input") { Description = "Request tensors: 'dataset' (the committed test split: real digits, so answer accuracy is reported) or 'random'.", DefaultValueFactory = _ => "dataset" };
     private readonly Option<string> _dataset = new("--dataset") { HelpName = "file", Description = "EGDS data set file for --input dataset.", DefaultValueFactory = _ => "models/data/mnist-test.bin" };
-    private readonly Option<string> _inputName = new("--input-name") { HelpName = "name", Description = "Name of the model's input tensor.", DefaultValueFactory = _ => "input" };
+    private readonly Option<string?> _inputName = new("--input-name") { HelpName = "name", Description = "Name of the model's input tensor (default: from the model's metadata: its only input, or 'input')." };
     private readonly Option<string> _inputShape = new("--input-shape") { HelpName = "dims", Description = "Shape of one row for --input random, without the batch dimension.", DefaultValueFactory = _ => "1,28,28" };
-    private readonly Option<string> _outputName = new("--output-name") { HelpName = "name", Description = "Output tensor with the class scores (argmax = predicted class); '' to request every output and use the first.", DefaultValueFactory = _ => "probabilities" };
+    private readonly Option<string?> _outputName = new("--output-name") { HelpName = "name", Description = "Output tensor with the class scores (argmax = predicted class); '' to request every output and use the first. Default: from the model's metadata: 'probabilities', its only output, or every output." };
     private readonly Option<int> _batch = new("--batch-size", "-b") { HelpName = "rows", Description = "Rows per request.", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _strategy = new("--strategy") { HelpName = "name", Description = "Request parameter ensemble_strategy (router): bagging, boosting, stacking, vote, best." };
     private readonly Option<string?> _routingKey = new("--routing-key") { HelpName = "pattern", Description = "Routing key pattern sent as request parameter routing_key; {i} is the request number, e.g. user-{i}." };
@@ -39,6 +39,7 @@ public sealed class LoadGenCommand
     private readonly Option<string> _window = new("--measurement-window", "-w") { HelpName = "duration", Description = "Length of one measurement window.", DefaultValueFactory = _ => "2s" };
     private readonly Option<double> _stability = new("--stability") { HelpName = "percent", Description = "A step is stable when throughput and p99 of its last 3 windows stay within this percentage of their mean.", DefaultValueFactory = _ => 10 };
     private readonly Option<int> _maxWindows = new("--max-windows") { HelpName = "count", Description = "Windows per step at most; the step is reported as not stable when it gets there.", DefaultValueFactory = _ => 10 };
+    private readonly Option<string?> _maxStepTime = new("--max-step-time") { HelpName = "duration", Description = "Bound on one step, warm-up included (default: warm-up + max windows × window × 2). A step that gets there ends, reports 'no stable window: <reason>', and LoadGen exits with 3." };
 
     // Transport.
     private readonly Option<int> _connections = new("--connections") { HelpName = "count", Description = "HTTP/2 connections to the target, used round-robin.", DefaultValueFactory = _ => 4 };
@@ -57,7 +58,7 @@ public sealed class LoadGenCommand
     private readonly Option<string?> _faultEnd = new("--fault-end-command") { HelpName = "command", Description = "Shell command run when the fault ends, e.g. 'kill -CONT 1234'." };
 
     // Output.
-    private readonly Option<string?> _output = new("--output", "-o") { HelpName = "prefix", Description = "Report prefix: writes PREFIX.csv, PREFIX-server.csv (server side per statistics source), PREFIX.json, PREFIX-latency-throughput.svg, PREFIX-latency-distribution.svg (and PREFIX-fault-timeline.svg)." };
+    private readonly Option<string?> _output = new("--output", "-o") { HelpName = "prefix", Description = "Report prefix: writes PREFIX.csv, PREFIX-server.csv (server side per statistics source), PREFIX-failures.csv (failures by status and server message), PREFIX.json, PREFIX-latency-throughput.svg, PREFIX-latency-distribution.svg (and PREFIX-fault-timeline.svg)." };
     private readonly Option<bool> _noLive = new("--no-live") { Description = "No live progress display; one line per measurement window instead." };
 
     public LoadGenCommand()
@@ -81,7 +82,7 @@ public sealed class LoadGenCommand
         {
             _target, _model, _modelVersion, _input, _dataset, _inputName, _inputShape, _outputName, _batch, _strategy, _routingKey, _routingKeys, _params,
             _concurrency, _rate, _arrivals, _seed, _searchP99, _maxOutstanding, _lateThreshold,
-            _warmup, _window, _stability, _maxWindows,
+            _warmup, _window, _stability, _maxWindows, _maxStepTime,
             _connections, _deadline, _serverStats, _noServerStats,
             _faultStart, _faultDuration, _duration, _faultWorker, _faultWorkerName, _faultAction, _faultBegin, _faultEnd,
             _output, _noLive,
@@ -250,6 +251,13 @@ public sealed class LoadGenCommand
             problems.Add("--measurement-window must be positive.");
         }
 
+        var warmup = Duration(_warmup);
+        var maxStepTime = OptionalDuration(_maxStepTime);
+        if (maxStepTime is { } limit && limit <= warmup + window)
+        {
+            problems.Add("--max-step-time must be longer than --warmup plus one --measurement-window.");
+        }
+
         var deadline = Duration(_deadline);
         if (deadline <= TimeSpan.Zero)
         {
@@ -277,9 +285,10 @@ public sealed class LoadGenCommand
             Mode = mode,
             Input = result.GetValue(_input) == "random" ? InputKind.Random : InputKind.Dataset,
             DatasetPath = result.GetValue(_dataset) ?? string.Empty,
-            InputName = result.GetValue(_inputName) ?? "input",
+            InputName = result.GetValue(_inputName) is { Length: > 0 } inputName ? inputName : null,
             InputShape = shape,
             OutputName = result.GetValue(_outputName) is { Length: > 0 } output ? output : null,
+            OutputNameGiven = result.GetResult(_outputName) is { Implicit: false },
             BatchSize = result.GetValue(_batch),
             Strategy = result.GetValue(_strategy),
             RoutingKeyPattern = result.GetValue(_routingKey),
@@ -292,10 +301,11 @@ public sealed class LoadGenCommand
             SearchP99 = searchP99,
             MaxOutstanding = result.GetValue(_maxOutstanding),
             LateThreshold = Duration(_lateThreshold),
-            Warmup = Duration(_warmup),
+            Warmup = warmup,
             Window = window,
             StabilityTolerance = stability / 100.0,
             MaxWindows = result.GetValue(_maxWindows),
+            MaxStepTime = maxStepTime,
             Connections = result.GetValue(_connections),
             Deadline = deadline,
             ServerStatisticsTargets = sources,

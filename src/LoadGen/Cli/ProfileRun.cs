@@ -4,6 +4,7 @@ using EnsembleGrpc.LoadGen.Faults;
 using EnsembleGrpc.LoadGen.Inputs;
 using EnsembleGrpc.LoadGen.Load;
 using EnsembleGrpc.LoadGen.Measurement;
+using EnsembleGrpc.LoadGen.Preflight;
 using EnsembleGrpc.LoadGen.Profiling;
 using EnsembleGrpc.LoadGen.Reports;
 using Spectre.Console;
@@ -13,20 +14,15 @@ namespace EnsembleGrpc.LoadGen.Cli;
 /// <summary>Executes validated settings: wires backend, inputs, clock and profiler, runs, and writes the report.</summary>
 public static class ProfileRun
 {
+    /// <summary>Console width of the report where the console has none (a log file); every table fits it.</summary>
+    public const int ReportWidth = 100;
+
     public static async Task<int> ExecuteAsync(RunSettings settings, IAnsiConsole console, CancellationToken abort)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var samples = settings.Input == InputKind.Dataset
             ? InputSamples.FromDataset(EgdsDataset.Load(settings.DatasetPath), settings.BatchSize)
             : InputSamples.Random(settings.BatchSize, settings.InputShape, settings.Seed);
-        var requests = new RequestFactory(
-            settings.Model,
-            settings.ModelVersion,
-            settings.InputName,
-            settings.OutputName,
-            samples,
-            new RequestParameters { Strategy = settings.Strategy, RoutingKeyPattern = settings.RoutingKeyPattern, RoutingKeyCount = settings.RoutingKeyCount, Extra = settings.Parameters });
-
         await using var backend = new GrpcInferenceBackend(settings.Target, settings.Connections, settings.Deadline);
         // One channel per statistics server (the target's own for the target), shared by its sources.
         var statsBackends = new Dictionary<string, IInferenceBackend>(StringComparer.Ordinal);
@@ -58,6 +54,7 @@ public static class ProfileRun
             Window = settings.Window,
             LateThreshold = settings.LateThreshold,
             Stability = new StabilityCriteria { Tolerance = settings.StabilityTolerance, MaxWindows = settings.MaxWindows },
+            MaxStepTime = settings.MaxStepTime,
         };
         var report = new ProfileReport { Run = RunInfo(settings, startedAt, aborted: false) };
         try
@@ -67,6 +64,22 @@ public static class ProfileRun
                 console.MarkupLine($"Preparing fault: {Markup.Escape(injector.Description)}");
                 await injector.PrepareAsync(abort).ConfigureAwait(false);
             }
+
+            // After PrepareAsync: a managed fault worker may be the target itself.
+            var check = await CheckModelAsync(backend, settings, samples[0], console, abort).ConfigureAwait(false);
+            if (check.Error is { } error)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(error)}");
+                return ExitCodes.InvalidRun;
+            }
+
+            var requests = new RequestFactory(
+                settings.Model,
+                settings.ModelVersion,
+                check.InputName,
+                check.OutputName,
+                samples,
+                new RequestParameters { Strategy = settings.Strategy, RoutingKeyPattern = settings.RoutingKeyPattern, RoutingKeyCount = settings.RoutingKeyCount, Extra = settings.Parameters });
 
             report = await LiveProgress.RunAsync(console, settings.Live, async observer =>
             {
@@ -113,7 +126,7 @@ public static class ProfileRun
         report = report with { Run = RunInfo(settings, startedAt, abort.IsCancellationRequested) };
         if (!console.Profile.Capabilities.Interactive)
         {
-            console.Profile.Width = Math.Max(console.Profile.Width, 220); // a log file has no width: keep table rows on one line
+            console.Profile.Width = ReportWidth; // a log file has no width: the tables are made to fit this one
         }
 
         ConsoleReportWriter.Write(console, report);
@@ -125,8 +138,31 @@ public static class ProfileRun
             }
         }
 
-        var anySuccess = report.Steps.Any(s => s.Succeeded > 0);
-        return anySuccess || abort.IsCancellationRequested ? 0 : 1;
+        return ExitCodes.For(report, abort.IsCancellationRequested);
+    }
+
+    /// <summary>Checks the model's metadata against what will be sent, and resolves the input and output names.</summary>
+    private static async Task<ModelCheckResult> CheckModelAsync(IInferenceBackend backend, RunSettings settings, InputSample sample, IAnsiConsole console, CancellationToken abort)
+    {
+        var check = await ModelCheck.RunAsync(
+            backend,
+            new ModelCheckRequest
+            {
+                Target = settings.Target,
+                Model = settings.Model,
+                Version = settings.ModelVersion,
+                InputName = settings.InputName,
+                Shape = sample.Shape,
+                OutputName = settings.OutputName,
+                OutputNameGiven = settings.OutputNameGiven,
+            },
+            abort).ConfigureAwait(false);
+        if (check.Note is { } note)
+        {
+            console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
+        }
+
+        return check;
     }
 
     /// <summary>The --server-stats sources, or by default the target's model.</summary>
@@ -157,6 +193,7 @@ public static class ProfileRun
         WindowSeconds = s.Window.TotalSeconds,
         StabilityTolerance = s.StabilityTolerance,
         MaxWindows = s.MaxWindows,
+        StepTimeLimitSeconds = (s.MaxStepTime ?? s.Warmup + (s.Window * s.MaxWindows * MeasurementOptions.StepTimeFactor)).TotalSeconds,
         LateThresholdMs = s.LateThreshold.TotalMilliseconds,
         Arrivals = s.Mode is RunMode.RateSweep or RunMode.RateSearch || (s.Mode == RunMode.Fault && s.Rates.Count > 0) ? s.Arrivals.ToString().ToLowerInvariant() : null,
         ServerStatistics = [.. StatisticsSources(s).Select(x => x.ToString())],

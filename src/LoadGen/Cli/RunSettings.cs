@@ -18,11 +18,16 @@ public sealed record RunSettings
 
     public string DatasetPath { get; init; } = "models/data/mnist-test.bin";
 
-    public string InputName { get; init; } = "input";
+    /// <summary>The input tensor's name; null: the model's only input (or "input"), from its metadata.</summary>
+    public string? InputName { get; init; }
 
     public IReadOnlyList<long> InputShape { get; init; } = [1, 28, 28];
 
-    public string? OutputName { get; init; } = "probabilities";
+    /// <summary>The output with the class scores, when <see cref="OutputNameGiven"/>; null then means every output.</summary>
+    public string? OutputName { get; init; }
+
+    /// <summary>False: the output is picked from the model's metadata ("probabilities", or its only output).</summary>
+    public bool OutputNameGiven { get; init; }
 
     public int BatchSize { get; init; } = 1;
 
@@ -55,6 +60,9 @@ public sealed record RunSettings
     public double StabilityTolerance { get; init; } = 0.10;
 
     public int MaxWindows { get; init; } = 10;
+
+    /// <summary>Bound on one step; null: warm-up + max windows × window × 2.</summary>
+    public TimeSpan? MaxStepTime { get; init; }
 
     public int Connections { get; init; } = 4;
 

@@ -3,6 +3,8 @@ namespace EnsembleGrpc.LoadGen.Load;
 /// <summary>How an open loop spaces its sends: intervals in seconds at a mean rate.</summary>
 public abstract class ArrivalSchedule
 {
+    private double _offset;
+
     protected ArrivalSchedule(double rate)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(rate, 0);
@@ -16,6 +18,17 @@ public abstract class ArrivalSchedule
 
     /// <summary>Seconds from one intended send to the next.</summary>
     public abstract double NextInterval();
+
+    /// <summary>
+    /// Seconds from the start of the schedule to the next intended send (0 for the first). Summing intervals lets
+    /// rounding drift over a long step; a schedule that can compute the offset directly overrides this.
+    /// </summary>
+    public virtual double NextOffset()
+    {
+        var offset = _offset;
+        _offset += NextInterval();
+        return offset;
+    }
 
     public static ArrivalSchedule Create(ArrivalKind kind, double rate, Random random) => kind switch
     {
@@ -34,9 +47,14 @@ public enum ArrivalKind
 /// <summary>Evenly spaced sends.</summary>
 public sealed class ConstantArrivals(double rate) : ArrivalSchedule(rate)
 {
+    private long _index;
+
     public override string Name => "constant";
 
     public override double NextInterval() => 1.0 / Rate;
+
+    /// <summary>The n-th send leaves at exactly n / rate: no accumulated rounding at any rate.</summary>
+    public override double NextOffset() => _index++ / Rate;
 }
 
 /// <summary>A Poisson process: exponential intervals drawn from an injected, seeded <see cref="Random"/>.</summary>

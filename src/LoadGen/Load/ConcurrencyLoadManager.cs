@@ -26,6 +26,7 @@ internal sealed class ConcurrencyLoadManager(RequestExecutor executor, int concu
     {
         while (!stop.IsCancellationRequested && !abort.IsCancellationRequested)
         {
+            records.CountSend();
             var pending = executor.ExecuteAsync(executor.Clock.Now, abort);
             var synchronous = pending.IsCompleted;
             records.Add(await pending.ConfigureAwait(false));

@@ -9,6 +9,13 @@ public sealed class RecordBuffer
     private readonly object _gate = new();
     private List<RequestRecord> _records = new(1024);
     private bool _enabled = true;
+    private long _sent;
+
+    /// <summary>Requests sent so far, completed or not: a step that sends but never completes can say so.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Counts a request as it leaves (before its record exists).</summary>
+    public void CountSend() => Interlocked.Increment(ref _sent);
 
     public void Add(in RequestRecord record)
     {

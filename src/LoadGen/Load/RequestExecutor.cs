@@ -79,6 +79,7 @@ internal sealed class RequestExecutor(IInferenceBackend backend, RequestFactory 
             Sent = sent,
             Completed = completed,
             Status = outcome.Status,
+            Error = outcome.IsSuccess ? null : outcome.Error,
             BatchSize = request.BatchSize,
             Labeled = labeled,
             Correct = correct,

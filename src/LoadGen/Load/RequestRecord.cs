@@ -17,6 +17,9 @@ public readonly record struct RequestRecord
 
     public StatusCode Status { get; init; }
 
+    /// <summary>The server's status message of a failed request (grpc-message), null on success.</summary>
+    public string? Error { get; init; }
+
     /// <summary>Rows in the request's batch.</summary>
     public int BatchSize { get; init; }
 

@@ -1,8 +1,10 @@
 namespace EnsembleGrpc.LoadGen.Load;
 
 /// <summary>
-/// The real clock over a <see cref="TimeProvider"/>. Timers are coarse (about a millisecond), so a wait sleeps
-/// until about a millisecond before the target and then yields in a loop: sends leave on time at high rates.
+/// The real clock over a <see cref="TimeProvider"/>. Timers are coarse (about a millisecond, and a delay under one
+/// millisecond is no delay at all: <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> truncates
+/// to whole milliseconds and completes at once), so a wait sleeps whole milliseconds until about
+/// <see cref="SpinWindow"/> before the target and then spins. A wait shorter than that never suspends.
 /// </summary>
 public sealed class SystemLoadClock : LoadClock
 {
@@ -23,10 +25,10 @@ public sealed class SystemLoadClock : LoadClock
 
     public override async ValueTask WaitUntilAsync(long timestamp, CancellationToken cancellationToken)
     {
-        var remaining = ToTimeSpan(timestamp - Now);
-        if (remaining > SpinWindow)
+        var sleepMs = Math.Floor((ToTimeSpan(timestamp - Now) - SpinWindow).TotalMilliseconds);
+        if (sleepMs >= 1)
         {
-            await Task.Delay(remaining - SpinWindow, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(sleepMs), _time, cancellationToken).ConfigureAwait(false);
         }
 
         var spinner = default(SpinWait);
@@ -35,5 +37,11 @@ public sealed class SystemLoadClock : LoadClock
             cancellationToken.ThrowIfCancellationRequested();
             spinner.SpinOnce(sleep1Threshold: -1);
         }
+    }
+
+    public override async ValueTask YieldAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await Task.Yield();
     }
 }

@@ -33,6 +33,7 @@ public sealed class RecordAnalyzer(LoadClock clock, TimeSpan lateThreshold)
         var latency = new LatencyHistogram();
         var service = new LatencyHistogram();
         var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var failures = new FailureTally();
         long succeeded = 0, rows = 0, labeled = 0, correct = 0, fallbacks = 0, late = 0, maxDelay = 0;
         var lateTicks = clock.ToTicks(lateThreshold);
         var arms = new Dictionary<string, GroupAccumulator>(StringComparer.Ordinal);
@@ -49,6 +50,7 @@ public sealed class RecordAnalyzer(LoadClock clock, TimeSpan lateThreshold)
             {
                 var name = r.Status.ToString();
                 errors[name] = errors.GetValueOrDefault(name) + 1;
+                failures.Add(r);
                 continue;
             }
 
@@ -80,6 +82,7 @@ public sealed class RecordAnalyzer(LoadClock clock, TimeSpan lateThreshold)
             Succeeded = succeeded,
             SuccessRate = records.Count == 0 ? 0 : succeeded / (double)records.Count,
             Errors = errors,
+            Failures = failures.Groups(),
             Throughput = seconds > 0 ? succeeded / seconds : 0,
             InferencesPerSecond = seconds > 0 ? rows / seconds : 0,
             Latency = LatencySummary.From(latency),

@@ -15,6 +15,18 @@ public sealed record StepSummary
 
     public bool Stable { get; init; }
 
+    /// <summary>Why the step has no stable window (null when stable): the diagnosis printed as "no stable window: …".</summary>
+    public string? NoStableWindow { get; init; }
+
+    /// <summary>
+    /// True when the step could not measure the target at all: it hit its time limit, no request succeeded, or the
+    /// generator sent far below the target rate. LoadGen exits non-zero.
+    /// </summary>
+    public bool Incomplete { get; init; }
+
+    /// <summary>Requests sent during the measured windows (completed or not).</summary>
+    public long Sent { get; init; }
+
     public int Windows { get; init; }
 
     public double DurationSeconds { get; init; }
@@ -27,6 +39,9 @@ public sealed record StepSummary
 
     /// <summary>Failed requests by gRPC status name.</summary>
     public IReadOnlyDictionary<string, long> Errors { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Failed requests by gRPC status and the server's status message, most frequent first.</summary>
+    public IReadOnlyList<FailureGroup> Failures { get; init; } = [];
 
     /// <summary>Successful requests per second.</summary>
     public double Throughput { get; init; }

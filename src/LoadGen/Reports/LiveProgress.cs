@@ -82,7 +82,7 @@ public static class LiveProgress
 
         public void StepFinished(StepSummary summary) => console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  {summary.Label}: {summary.Throughput:0.0} req/s, p50 {summary.Latency.P50Ms:0.###} ms, p99 {summary.Latency.P99Ms:0.###} ms, {(summary.Stable ? "stable" : "not stable")}"));
+            $"  {summary.Label}: {summary.Throughput:0.0} req/s, p50 {summary.Latency.P50Ms:0.###} ms, p99 {summary.Latency.P99Ms:0.###} ms, {(summary.Stable ? "stable" : summary.NoStableWindow is { } why ? "no stable window: " + why : "not stable")}"));
 
         public void Note(string message) => console.WriteLine("  " + message);
     }

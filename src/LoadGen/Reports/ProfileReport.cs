@@ -48,6 +48,9 @@ public sealed record RunInfo
 
     public int MaxWindows { get; init; }
 
+    /// <summary>The bound on one step (--max-step-time or its default), seconds.</summary>
+    public double StepTimeLimitSeconds { get; init; }
+
     public double LateThresholdMs { get; init; }
 
     public string? Arrivals { get; init; }

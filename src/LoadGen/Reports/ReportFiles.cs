@@ -2,7 +2,8 @@ namespace EnsembleGrpc.LoadGen.Reports;
 
 /// <summary>
 /// Writes every file of a report next to an output prefix: PREFIX.csv, PREFIX-server.csv (server side per step and
-/// statistics source, when there is any), PREFIX.json and the PREFIX-*.svg plots.
+/// statistics source, when there is any), PREFIX-failures.csv (every failure kind with the server's message, when
+/// any request failed), PREFIX.json and the PREFIX-*.svg plots.
 /// </summary>
 public static class ReportFiles
 {
@@ -27,6 +28,12 @@ public static class ReportFiles
         {
             Save("-server.csv", server);
         }
+
+        if (CsvReportWriter.WriteFailures(report) is { } failures)
+        {
+            Save("-failures.csv", failures);
+        }
+
         Save(".json", JsonReportWriter.Write(report));
         if (report.Steps.Count > 0)
         {

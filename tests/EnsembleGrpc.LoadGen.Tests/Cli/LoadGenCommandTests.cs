@@ -145,4 +145,32 @@ public sealed class LoadGenCommandTests
         var (_, errors) = Bind("-t", "http://h:1", "-m", "m", "--server-stats", "localhost:8001", "--server-stats", "http://h:2=");
         Assert.Equal(2, errors.Count(e => e.StartsWith("--server-stats", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void Input_and_output_names_default_to_the_metadata_and_an_empty_output_means_every_output()
+    {
+        var plain = Bind("-t", "http://h:1", "-m", "m").Settings!;
+        Assert.Null(plain.InputName);
+        Assert.False(plain.OutputNameGiven);
+
+        var named = Bind("-t", "http://h:1", "-m", "m", "--input-name", "pixels", "--output-name", "scores").Settings!;
+        Assert.Equal("pixels", named.InputName);
+        Assert.True(named.OutputNameGiven);
+        Assert.Equal("scores", named.OutputName);
+
+        var every = Bind("-t", "http://h:1", "-m", "m", "--output-name", "").Settings!;
+        Assert.True(every.OutputNameGiven);
+        Assert.Null(every.OutputName);
+    }
+
+    [Fact]
+    public void The_step_time_limit_is_optional_and_must_cover_warm_up_and_a_window()
+    {
+        Assert.Null(Bind("-t", "http://h:1", "-m", "m").Settings!.MaxStepTime);
+        Assert.Equal(TimeSpan.FromMinutes(2), Bind("-t", "http://h:1", "-m", "m", "--max-step-time", "2m").Settings!.MaxStepTime);
+
+        var (settings, errors) = Bind("-t", "http://h:1", "-m", "m", "--warmup", "2s", "-w", "2s", "--max-step-time", "3s");
+        Assert.Null(settings);
+        Assert.Equal(["--max-step-time must be longer than --warmup plus one --measurement-window."], errors);
+    }
 }

@@ -11,6 +11,8 @@ internal sealed class FakeStatisticsServer(VirtualClock clock, string address, p
 {
     public ValueTask<InferOutcome> InferAsync(InferRequestData request, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public ValueTask<MetadataOutcome> GetMetadataAsync(string model, string? version, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public ValueTask<IReadOnlyList<ModelStatisticsSnapshot>?> GetStatisticsAsync(string? model, string? version, CancellationToken cancellationToken)
     {
         var seconds = clock.Now / 1e9;

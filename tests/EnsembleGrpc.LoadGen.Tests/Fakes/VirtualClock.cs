@@ -5,12 +5,18 @@ namespace EnsembleGrpc.LoadGen.Tests.Fakes;
 /// <summary>
 /// A discrete-event clock in nanoseconds: waits queue up by due time, and <see cref="RunUntil"/> jumps from one due
 /// time to the next, completing waiters inline on the test's thread. Nothing sleeps; runs are deterministic.
+/// With <see cref="SpinBelow"/> it behaves like <see cref="SystemLoadClock"/> below timer resolution: a shorter
+/// wait does not suspend, it advances time and completes synchronously (a spin).
 /// </summary>
 internal sealed class VirtualClock : LoadClock
 {
     private readonly PriorityQueue<(TaskCompletionSource Done, CancellationTokenRegistration Registration), (long Due, long Sequence)> _waiters = new();
+    /// <summary>Spinning waits between two events after which a loop is taken to never hand control back.</summary>
+    public const int MaxSpinsWithoutSuspend = 10_000;
+
     private long _now;
     private long _sequence;
+    private int _spins;
 
     public VirtualClock()
         : base(0)
@@ -20,6 +26,9 @@ internal sealed class VirtualClock : LoadClock
     public override long Now => _now;
 
     public override long Frequency => 1_000_000_000;
+
+    /// <summary>Waits shorter than this spin (complete synchronously, advancing time); zero: every wait suspends.</summary>
+    public TimeSpan SpinBelow { get; init; }
 
     public static long Ms(double milliseconds) => (long)Math.Round(milliseconds * 1e6);
 
@@ -35,6 +44,26 @@ internal sealed class VirtualClock : LoadClock
             return ValueTask.CompletedTask;
         }
 
+        if (timestamp - _now < Ms(SpinBelow.TotalMilliseconds))
+        {
+            if (++_spins > MaxSpinsWithoutSuspend)
+            {
+                throw new InvalidOperationException($"{_spins} waits in a row spun without suspending: the loop never hands control back");
+            }
+
+            _now = timestamp;
+            return ValueTask.CompletedTask;
+        }
+
+        return Suspend(timestamp, cancellationToken);
+    }
+
+    /// <summary>Queues a wait at the current time: it completes when <see cref="RunUntil"/> gets to it.</summary>
+    public override ValueTask YieldAsync(CancellationToken cancellationToken)
+        => cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled(cancellationToken) : Suspend(_now, cancellationToken);
+
+    private ValueTask Suspend(long timestamp, CancellationToken cancellationToken)
+    {
         // No RunContinuationsAsynchronously: continuations run inline when RunUntil completes the waiter.
         var done = new TaskCompletionSource();
         var registration = cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
@@ -81,6 +110,7 @@ internal sealed class VirtualClock : LoadClock
             }
 
             waiter.Registration.Dispose();
+            _spins = 0; // control came back here: whatever spun before did hand it back
             waiter.Done.TrySetResult();
         }
     }

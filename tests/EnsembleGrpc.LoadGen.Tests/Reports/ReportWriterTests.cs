@@ -108,7 +108,7 @@ public sealed class ReportWriterTests
         {
             var written = ReportFiles.Write(SampleReport.Create(withFault: true), Path.Combine(directory, "out", "profile"));
             Assert.Equal(
-                ["profile-fault-timeline.svg", "profile-latency-distribution.svg", "profile-latency-throughput.svg", "profile-server.csv", "profile.csv", "profile.json"],
+                ["profile-failures.csv", "profile-fault-timeline.svg", "profile-latency-distribution.svg", "profile-latency-throughput.svg", "profile-server.csv", "profile.csv", "profile.json"],
                 written.Select(p => Path.GetFileName(p)!).Order(StringComparer.Ordinal).ToArray());
             Assert.All(written, path => Assert.True(new FileInfo(path).Length > 100));
         }
@@ -128,10 +128,31 @@ public sealed class ReportWriterTests
         var text = writer.ToString();
 
         Assert.Contains("concurrency 8", text);
-        Assert.Contains("Unavailable:10", text);
-        Assert.Contains("98.50%", text);
+        Assert.Contains("concurrency 8: Unavailable ×7: worker w1 is unavailable", text);
+        Assert.Contains("concurrency 8: Unavailable ×3: connection refused", text);
+        Assert.Contains("98.5", text);
         Assert.Contains("during fault", text);
-        Assert.Contains("120/480", text);
+        Assert.Contains("Unavailable:10", text);
+    }
+
+    [Fact]
+    public void Every_failure_kind_with_the_servers_message_is_in_the_failures_csv_and_the_json()
+    {
+        var report = SampleReport.Create(withFault: true);
+
+        var lines = CsvReportWriter.WriteFailures(report)!.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal("label,status,message,count", lines[0]);
+        Assert.Equal(1 + (2 * 7), lines.Length); // two kinds in each of four steps and three fault phases
+        Assert.Equal("concurrency 1,Unavailable,worker w1 is unavailable,7", lines[1]);
+        Assert.Equal("concurrency 1,Unavailable,connection refused,3", lines[2]);
+        Assert.Null(CsvReportWriter.WriteFailures(report with { Steps = [], Fault = null }));
+
+        using var json = JsonDocument.Parse(JsonReportWriter.Write(report));
+        var failures = json.RootElement.GetProperty("steps")[0].GetProperty("failures");
+        Assert.Equal(2, failures.GetArrayLength());
+        Assert.Equal("Unavailable", failures[0].GetProperty("status").GetString());
+        Assert.Equal("worker w1 is unavailable", failures[0].GetProperty("message").GetString());
+        Assert.Equal(7, failures[0].GetProperty("count").GetInt64());
     }
 
     private static string[] SeriesNames(XDocument svg)
@@ -164,10 +185,10 @@ public sealed class ReportWriterTests
         ConsoleReportWriter.Write(console, report);
         var text = writer.ToString();
         Assert.Contains("Server side", text, StringComparison.Ordinal);
-        var rows = text.Split('\n').Where(l => l.Contains("http://", StringComparison.Ordinal) && l.Contains("concurrency 1", StringComparison.Ordinal)).ToList();
+        var rows = text.Split('\n').Where(l => l.Contains("mnist", StringComparison.Ordinal) && l.Contains("concurrency 1", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, rows.Count);
         Assert.Contains("mnist_cnn_1", rows[1], StringComparison.Ordinal);
-        Assert.Contains("3040.0", rows[0], StringComparison.Ordinal);
+        Assert.Contains("3040", rows[0], StringComparison.Ordinal);
 
         using var json = JsonDocument.Parse(JsonReportWriter.Write(report));
         var server = json.RootElement.GetProperty("steps")[0].GetProperty("server");

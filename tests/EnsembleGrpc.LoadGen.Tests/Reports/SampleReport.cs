@@ -18,6 +18,7 @@ internal static class SampleReport
         Succeeded = 990,
         SuccessRate = 0.99,
         Errors = new Dictionary<string, long> { ["Unavailable"] = 10 },
+        Failures = [new FailureGroup("Unavailable", "worker w1 is unavailable", 7), new FailureGroup("Unavailable", "connection refused", 3)],
         Throughput = throughput,
         InferencesPerSecond = throughput,
         Latency = new LatencySummary { Count = 990, MinMs = p50 / 2, MeanMs = p50, P50Ms = p50, P90Ms = p50 * 1.5, P95Ms = p50 * 1.8, P99Ms = p50 * 3, P999Ms = p50 * 5, MaxMs = p50 * 8 },
