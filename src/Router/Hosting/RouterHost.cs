@@ -49,7 +49,8 @@ public sealed class RouterHost : IAsyncDisposable
             .AddEnsembles()
             .AddRouterResilience()
             .AddTraffic()
-            .AddRouterFrontend();
+            .AddRouterFrontend()
+            .AddRouterHealth();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<RouterOptions>>().Value;
@@ -64,6 +65,7 @@ public sealed class RouterHost : IAsyncDisposable
         app.Services.GetRequiredService<TrafficStatistics>();
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
+        app.MapRouterHealth();
         return new RouterHost(app);
     }
 
