@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using EnsembleGrpc.Grpc.Tests.TestServices;
+using EnsembleGrpc.Interop.Tests.TestServices;
 using EnsembleGrpc.Interop.Tests.Infrastructure;
 
 namespace EnsembleGrpc.Interop.Tests;

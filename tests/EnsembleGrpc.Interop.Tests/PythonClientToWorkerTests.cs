@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using EnsembleGrpc.Datasets;
-using EnsembleGrpc.Grpc.Client;
+using Grpc.Net.Client;
 using EnsembleGrpc.InferenceServer.Hosting;
 using EnsembleGrpc.Interop.Tests.Infrastructure;
 using EnsembleGrpc.Protocol;

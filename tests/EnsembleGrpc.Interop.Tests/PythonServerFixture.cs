@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EnsembleGrpc.Grpc.Client;
-using EnsembleGrpc.Grpc.Tests.Protos;
+using Grpc.Net.Client;
+using EnsembleGrpc.Interop.Tests.Protos;
 using EnsembleGrpc.Interop.Tests.Infrastructure;
 using Grpc.Core;
 

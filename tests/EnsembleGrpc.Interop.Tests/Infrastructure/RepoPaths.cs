@@ -9,7 +9,7 @@ internal static class RepoPaths
 
     public static string InteropDir => Path.Combine(Root, "tests", "interop");
 
-    public static string TestProto => Path.Combine(Root, "tests", "EnsembleGrpc.Grpc.Tests", "Protos", "test_service.proto");
+    public static string TestProto => Path.Combine(Root, "tests", "EnsembleGrpc.Interop.Tests", "Protos", "test_service.proto");
 
     public static string InferenceProto => Path.Combine(Root, "protos", "inference.proto");
 

@@ -1,5 +1,6 @@
 using System.Net;
-using EnsembleGrpc.Grpc.Server;
+using EnsembleGrpc.Hosting;
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,11 +11,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EnsembleGrpc.Grpc.Tests.TestServices;
+namespace EnsembleGrpc.Interop.Tests.TestServices;
 
 /// <summary>
-/// A real Kestrel server on 127.0.0.1, port 0 (h2c), with <see cref="TestServiceImpl"/> mapped. Shared by the server,
-/// client and interop tests: pass services, endpoints and gRPC options to shape it.
+/// A real Kestrel server on 127.0.0.1, port 0 (h2c via <see cref="GrpcKestrel"/>), with Grpc.AspNetCore serving
+/// <see cref="TestServiceImpl"/>: "our server" of the interop tests. Pass services, endpoints and gRPC options to shape it.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
@@ -37,8 +38,6 @@ public sealed class TestServer : IAsyncDisposable
 
     public TestServiceProbe Probe => _app.Services.GetRequiredService<TestServiceProbe>();
 
-    public TestLogSink Logs => _app.Services.GetRequiredService<TestLogSink>();
-
     /// <summary>
     /// Starts a server. <paramref name="configureServices"/> runs after the defaults (so it can replace e.g. the
     /// TimeProvider); <paramref name="configureEndpoints"/> adds endpoints beside the test service.
@@ -46,7 +45,7 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(
         Action<IServiceCollection>? configureServices = null,
         Action<IEndpointRouteBuilder>? configureEndpoints = null,
-        Action<GrpcServerOptions>? configureGrpc = null,
+        Action<GrpcServiceOptions>? configureGrpc = null,
         bool mapTestService = true,
         HttpProtocols protocols = HttpProtocols.Http2)
     {
@@ -57,11 +56,7 @@ public sealed class TestServer : IAsyncDisposable
             Args = [],
         });
 
-        var sink = new TestLogSink();
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(sink);
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSingleton(sink);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -77,7 +72,7 @@ public sealed class TestServer : IAsyncDisposable
             }
         });
 
-        builder.Services.AddGrpcServer(configureGrpc);
+        builder.Services.AddGrpc(o => configureGrpc?.Invoke(o));
         builder.Services.AddSingleton<TestServiceProbe>();
         builder.Services.AddSingleton<TestServiceImpl>();
         configureServices?.Invoke(builder.Services);

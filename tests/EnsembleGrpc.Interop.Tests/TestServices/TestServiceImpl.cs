@@ -1,8 +1,8 @@
-using EnsembleGrpc.Grpc.Tests.Protos;
+using EnsembleGrpc.Interop.Tests.Protos;
 using Google.Protobuf;
 using Grpc.Core;
 
-namespace EnsembleGrpc.Grpc.Tests.TestServices;
+namespace EnsembleGrpc.Interop.Tests.TestServices;
 
 /// <summary>
 /// The TestService behaviour that test_service.proto describes, steered by request fields. Reports to the

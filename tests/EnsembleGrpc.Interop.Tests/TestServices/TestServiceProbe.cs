@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace EnsembleGrpc.Grpc.Tests.TestServices;
+namespace EnsembleGrpc.Interop.Tests.TestServices;
 
 /// <summary>
 /// What a test observes of the handlers of one <see cref="TestServer"/>: signals set by the handler itself (started,
