@@ -52,7 +52,7 @@ public sealed class PythonClientFixture : IAsyncLifetime
         CancelStreamServer = await StartServerAsync();
 
         static string Target(TestServer s) => "127.0.0.1:" + s.Port.ToString(CultureInfo.InvariantCulture);
-        await using var python = PythonProcess.Start("interop_client.py", [
+        await using var python = PeerProcess.StartPython("interop_client.py", [
             "--target", Target(Main),
             "--gen-dir", env.GeneratedDir,
             "--cases", "all",

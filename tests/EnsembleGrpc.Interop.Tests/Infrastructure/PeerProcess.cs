@@ -5,12 +5,13 @@ using System.Text.Json;
 namespace EnsembleGrpc.Interop.Tests.Infrastructure;
 
 /// <summary>
-/// A python peer (/usr/bin/python3, which sees Debian's python3-grpcio) run as a child process. Its stdout is one
+/// A peer of the interop tests run as a child process: a python script (/usr/bin/python3, which sees Debian's
+/// python3-grpcio) or a node script (node from PATH, with tests/interop/node/node_modules). Its stdout is one
 /// JSON object per line; every line is kept, and callers wait for the line they need with a bounded timeout, so the
 /// lines are the only synchronisation (no sleeps). Disposing closes stdin (the peers exit on EOF) and kills the
 /// process tree if it has not exited within a few seconds.
 /// </summary>
-internal sealed class PythonProcess : IAsyncDisposable
+internal sealed class PeerProcess : IAsyncDisposable
 {
     public const string Python = "/usr/bin/python3";
 
@@ -23,7 +24,7 @@ internal sealed class PythonProcess : IAsyncDisposable
     private TaskCompletionSource _changed = NewSignal();
     private bool _stdoutClosed;
 
-    private PythonProcess(Process process)
+    private PeerProcess(Process process)
     {
         _process = process;
         _stdoutPump = Task.Run(PumpStdoutAsync);
@@ -34,25 +35,13 @@ internal sealed class PythonProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static PythonProcess Start(string script, IEnumerable<string> arguments)
+    /// <summary>Runs tests/interop/<paramref name="script"/> with Debian's python.</summary>
+    public static PeerProcess StartPython(string script, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(Python)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = new UTF8Encoding(false),
-            StandardErrorEncoding = new UTF8Encoding(false),
-            StandardInputEncoding = new UTF8Encoding(false),
-            WorkingDirectory = RepoPaths.InteropDir,
-        };
+        var info = NewStartInfo(Python, RepoPaths.InteropDir);
         info.ArgumentList.Add("-u");
         info.ArgumentList.Add(Path.Combine(RepoPaths.InteropDir, script));
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        Add(info, arguments);
 
         // Debian's interpreter with Debian's packages: nothing from pyenv or a virtualenv may leak in.
         info.Environment.Remove("PYTHONPATH");
@@ -62,12 +51,50 @@ internal sealed class PythonProcess : IAsyncDisposable
         info.Environment["PYTHONIOENCODING"] = "utf-8";
         // C-core must not route 127.0.0.1 through a proxy from the environment.
         info.Environment["no_grpc_proxy"] = "*";
+        return Start(info, script, skip: 2);
+    }
+
+    /// <summary>Runs tests/interop/node/<paramref name="script"/> with <paramref name="node"/> (see NodeEnvironment).</summary>
+    public static PeerProcess StartNode(string node, string script, IEnumerable<string> arguments)
+    {
+        var info = NewStartInfo(node, RepoPaths.NodeDir);
+        info.ArgumentList.Add(Path.Combine(RepoPaths.NodeDir, script));
+        Add(info, arguments);
+        // grpc-js honours these too: 127.0.0.1 must not go through a proxy from the environment.
+        info.Environment["no_grpc_proxy"] = "*";
+        info.Environment["NO_PROXY"] = "*";
+        return Start(info, script, skip: 1);
+    }
+
+    private static ProcessStartInfo NewStartInfo(string fileName, string workingDirectory) => new(fileName)
+    {
+        RedirectStandardInput = true,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+        StandardOutputEncoding = new UTF8Encoding(false),
+        StandardErrorEncoding = new UTF8Encoding(false),
+        StandardInputEncoding = new UTF8Encoding(false),
+        WorkingDirectory = workingDirectory,
+    };
+
+    private static void Add(ProcessStartInfo info, IEnumerable<string> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+    }
+
+    private static PeerProcess Start(ProcessStartInfo info, string script, int skip)
+    {
         info.Environment.Remove("http_proxy");
         info.Environment.Remove("https_proxy");
         info.Environment.Remove("grpc_proxy");
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {Python} {script}.");
-        return new PythonProcess(process) { Description = script + " " + string.Join(' ', info.ArgumentList.Skip(2)) };
+        info.Environment.Remove("HTTP_PROXY");
+        info.Environment.Remove("HTTPS_PROXY");
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName} {script}.");
+        return new PeerProcess(process) { Description = script + " " + string.Join(' ', info.ArgumentList.Skip(skip)) };
     }
 
     /// <summary>Everything the process wrote to stderr so far (for failure messages).</summary>
@@ -114,7 +141,7 @@ internal sealed class PythonProcess : IAsyncDisposable
 
                 if (_stdoutClosed)
                 {
-                    throw new InvalidOperationException($"python {Description} closed stdout (exit code {ExitCodeText()}) before the expected line.{Diagnostics()}");
+                    throw new InvalidOperationException($"{Description} closed stdout (exit code {ExitCodeText()}) before the expected line.{Diagnostics()}");
                 }
 
                 changed = _changed.Task;
@@ -126,7 +153,7 @@ internal sealed class PythonProcess : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"python {Description}: no expected line within {timeout.TotalSeconds:0.#} s.{Diagnostics()}");
+                throw new TimeoutException($"{Description}: no expected line within {timeout.TotalSeconds:0.#} s.{Diagnostics()}");
             }
         }
     }
@@ -157,7 +184,7 @@ internal sealed class PythonProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             Kill();
-            throw new TimeoutException($"python {Description} did not exit within {timeout.TotalSeconds:0.#} s.{Diagnostics()}");
+            throw new TimeoutException($"{Description} did not exit within {timeout.TotalSeconds:0.#} s.{Diagnostics()}");
         }
 
         await Task.WhenAll(_stdoutPump, _stderrPump).WaitAsync(TimeSpan.FromSeconds(10));
