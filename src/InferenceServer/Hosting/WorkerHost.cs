@@ -44,8 +44,8 @@ public sealed class WorkerHost : IAsyncDisposable
             .AddWorkerOptions(builder.Configuration)
             .AddOnnxRuntimeExecution()
             .AddModelRepository()
-            .AddInferenceFrontend()
-            .AddWorkerHealth();
+            .AddInferenceFrontend();
+        builder.Services.AddWorkerHealth();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownTimeoutSeconds));
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

@@ -49,8 +49,8 @@ public sealed class RouterHost : IAsyncDisposable
             .AddEnsembles()
             .AddRouterResilience()
             .AddTraffic()
-            .AddRouterFrontend()
-            .AddRouterHealth();
+            .AddRouterFrontend();
+        builder.Services.AddRouterHealth();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<RouterOptions>>().Value;
