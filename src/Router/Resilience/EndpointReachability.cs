@@ -28,9 +28,10 @@ public sealed partial class EndpointReachability(TimeProvider timeProvider, ILog
     {
         lock (_gate)
         {
-            bool fresh = _probed is { } last && ReferenceEquals(last.Model, model) && timeProvider.GetElapsedTime(last.At) < freshness;
-            // In flight (for this or an older snapshot: a reload is seen by the next probe), or fresh enough.
-            if (_probe is { } current && (!current.IsCompleted || fresh))
+            // The same configuration snapshot, and the probe still in flight or fresh enough: share it. A reload
+            // starts a probe of its own, so that every endpoint it names has an answer.
+            if (_probe is { } current && _probed is { } last && ReferenceEquals(last.Model, model)
+                && (!current.IsCompleted || timeProvider.GetElapsedTime(last.At) < freshness))
             {
                 return current;
             }
