@@ -11,6 +11,7 @@ mkdir -p "$results"
 
 # The interop tests need an independent gRPC implementation (Debian's python3-grpcio); install it when missing.
 bash scripts/ensure-python-grpc.sh || { echo "could not install python3-grpcio (needed by the interop tests)" >&2; exit 1; }
+bash scripts/ensure-node-grpc.sh || { echo "could not install @grpc/grpc-js (needed by the interop tests)" >&2; exit 1; }
 
 dotnet build EnsembleGrpc.sln -c "$configuration" -nologo -clp:ErrorsOnly || exit 1
 

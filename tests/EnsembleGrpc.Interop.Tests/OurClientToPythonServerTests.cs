@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using EnsembleGrpc.Grpc.Client;
-using EnsembleGrpc.Grpc.Tests.Protos;
+using Grpc.Net.Client;
+using EnsembleGrpc.Interop.Tests.Protos;
 using EnsembleGrpc.Interop.Tests.Infrastructure;
 using Google.Protobuf;
 using Grpc.Core;
@@ -8,7 +8,7 @@ using Grpc.Core;
 namespace EnsembleGrpc.Interop.Tests;
 
 /// <summary>
-/// Our client (EnsembleGrpc.Grpc.Client.GrpcChannel + the generated typed client) against python grpcio's server
+/// Our client (Grpc.Net.Client's GrpcChannel + the generated typed client) against python grpcio's server
 /// (C-core): tests/interop/interop_server.py implements the TestService semantics.
 /// </summary>
 [Collection(InteropCollection.Name)]
@@ -254,16 +254,34 @@ public sealed class OurClientToPythonServerTests(PythonServerFixture python) : I
     [Fact]
     public async Task GzipCompressingClient()
     {
-        using var channel = python.CreateChannel(new GrpcChannelOptions { RequestCompression = "gzip", MaxReceiveMessageSize = PythonServerFixture.MessageLimit });
+        // Grpc.Net.Client compresses a call's request when the call carries grpc-internal-encoding-request; the
+        // handler records the grpc-encoding each request went out with, so the test knows gzip was on the wire.
+        var encodings = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var channel = python.CreateChannel(new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = PythonServerFixture.MessageLimit,
+            HttpHandler = new EncodingRecorder(encodings) { InnerHandler = new SocketsHttpHandler() },
+        });
         var client = new TestService.TestServiceClient(channel);
+        var gzip = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
 
         var compressible = ByteString.CopyFromUtf8(string.Concat(Enumerable.Repeat("compressible ", 8000)));
-        var reply = await client.EchoAsync(new EchoRequest { Payload = compressible }, deadline: InteropData.LongDeadline);
+        var reply = await client.EchoAsync(new EchoRequest { Payload = compressible }, headers: gzip, deadline: InteropData.LongDeadline);
         Assert.Equal(compressible, reply.Payload);
 
         var big = ByteString.CopyFrom(InteropData.Pattern(PythonServerFixture.FourMiB));
-        var bigReply = await client.EchoAsync(new EchoRequest { Payload = big }, deadline: InteropData.LongDeadline);
+        var bigReply = await client.EchoAsync(new EchoRequest { Payload = big }, headers: gzip, deadline: InteropData.LongDeadline);
         Assert.True(bigReply.Payload.Equals(big), "4 MiB gzip payload came back different");
+        Assert.Equal(["gzip", "gzip"], encodings);
+    }
+
+    private sealed class EncodingRecorder(System.Collections.Concurrent.ConcurrentQueue<string> encodings) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            encodings.Enqueue(request.Headers.TryGetValues("grpc-encoding", out var values) ? string.Join(",", values) : "identity");
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     [Fact]

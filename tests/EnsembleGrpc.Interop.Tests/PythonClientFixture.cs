@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using EnsembleGrpc.Grpc.Tests.TestServices;
+using EnsembleGrpc.Interop.Tests.TestServices;
 using EnsembleGrpc.Interop.Tests.Infrastructure;
 
 namespace EnsembleGrpc.Interop.Tests;
@@ -52,7 +52,7 @@ public sealed class PythonClientFixture : IAsyncLifetime
         CancelStreamServer = await StartServerAsync();
 
         static string Target(TestServer s) => "127.0.0.1:" + s.Port.ToString(CultureInfo.InvariantCulture);
-        await using var python = PythonProcess.Start("interop_client.py", [
+        await using var python = PeerProcess.StartPython("interop_client.py", [
             "--target", Target(Main),
             "--gen-dir", env.GeneratedDir,
             "--cases", "all",

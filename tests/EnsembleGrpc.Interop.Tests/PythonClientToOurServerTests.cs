@@ -4,8 +4,8 @@ using EnsembleGrpc.Interop.Tests.Infrastructure;
 namespace EnsembleGrpc.Interop.Tests;
 
 /// <summary>
-/// python grpcio (C-core) client → our server (Kestrel + EnsembleGrpc.Grpc.Server, the TestService of the functional
-/// tests). The fixture runs every case in one python process; each test asserts on that case's JSON result.
+/// python grpcio (C-core) client → our server (Kestrel + Grpc.AspNetCore, the TestService of Protos/test_service.proto,
+/// in-process). The fixture runs every case in one python process; each test asserts on that case's JSON result.
 /// </summary>
 [Collection(InteropCollection.Name)]
 public sealed class PythonClientToOurServerTests(PythonClientFixture fixture) : IClassFixture<PythonClientFixture>

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EnsembleGrpc.Grpc.Client;
-using EnsembleGrpc.Grpc.Tests.Protos;
+using Grpc.Net.Client;
+using EnsembleGrpc.Interop.Tests.Protos;
 using EnsembleGrpc.Interop.Tests.Infrastructure;
 using Grpc.Core;
 
@@ -19,9 +19,9 @@ public sealed class PythonServerFixture : IAsyncLifetime
 
     public static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(15);
 
-    private PythonProcess? _server;
+    private PeerProcess? _server;
 
-    internal PythonProcess Server => _server ?? throw new InvalidOperationException("Not started.");
+    internal PeerProcess Server => _server ?? throw new InvalidOperationException("Not started.");
 
     public int Port { get; private set; }
 
@@ -34,7 +34,7 @@ public sealed class PythonServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var env = await PythonEnvironment.GetAsync();
-        _server = PythonProcess.Start("interop_server.py", [
+        _server = PeerProcess.StartPython("interop_server.py", [
             "--gen-dir", env.GeneratedDir,
             "--max-receive", MessageLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--max-send", (16 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,7 +1,7 @@
 """Shared helpers for the python grpcio interop peers (run with /usr/bin/python3, Debian python3-grpcio 1.51).
 
 The message classes come from `protoc --python_out=<gen dir>` run on
-tests/EnsembleGrpc.Grpc.Tests/Protos/test_service.proto (there is no grpc_tools python plugin here, so the
+tests/EnsembleGrpc.Interop.Tests/Protos/test_service.proto (there is no grpc_tools python plugin here, so the
 service is wired with grpcio's generic API: channel.unary_unary / method_handlers_generic_handler).
 """
 import base64

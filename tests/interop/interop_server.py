@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A TestService (grpc.testing.ensemble) served by python grpcio (C-core): the peer for "our client -> python server".
 
-Semantics mirror the C# TestService (tests/EnsembleGrpc.Grpc.Tests/TestServices/):
+Semantics mirror the C# TestService (tests/EnsembleGrpc.Interop.Tests/TestServices/):
   Echo   - echo_metadata ("x-" request headers echoed as response headers, and as trailers named with "-trailer"
            before any "-bin"), delay_ms (honouring cancellation unless ignore_cancellation), throw_exception,
            fail_code/fail_message, reply_size (pattern bytes), seen_headers, deadline_remaining_ms.

@@ -45,6 +45,7 @@ public sealed class WorkerHost : IAsyncDisposable
             .AddOnnxRuntimeExecution()
             .AddModelRepository()
             .AddInferenceFrontend();
+        builder.Services.AddWorkerHealth();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownTimeoutSeconds));
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
@@ -56,6 +57,7 @@ public sealed class WorkerHost : IAsyncDisposable
 
         var app = builder.Build();
         app.MapGrpcService<InferenceService>();
+        app.MapWorkerHealth();
         return new WorkerHost(app);
     }
 

@@ -4,6 +4,7 @@ using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Traffic;
 using Grpc.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace EnsembleGrpc.Router.Frontend;
@@ -20,6 +21,7 @@ public sealed partial class RouterInferenceService(
     TrafficRouter router,
     TrafficStatistics statistics,
     TimeProvider time,
+    HealthCheckService health,
     ILogger<RouterInferenceService> logger) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string ServerName = "ensemblegrpc-router";
@@ -31,9 +33,9 @@ public sealed partial class RouterInferenceService(
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
-    // A loaded configuration is the router's readiness: member health degrades answers (fallback), not readiness.
-    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new ServerReadyResponse { Ready = config.Current.Ensembles.Count > 0 });
+    // The same verdict as grpc.health.v1.Health: every ensemble has its quorum of members reachable (RouterHealthCheck).
+    public override async Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+        new() { Ready = (await health.CheckHealthAsync(context.CancellationToken).ConfigureAwait(false)).Status == HealthStatus.Healthy };
 
     // The same rule as ModelMetadata and ModelInfer (and the workers): an unknown model or version is NOT_FOUND.
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)

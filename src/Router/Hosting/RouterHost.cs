@@ -50,6 +50,7 @@ public sealed class RouterHost : IAsyncDisposable
             .AddRouterResilience()
             .AddTraffic()
             .AddRouterFrontend();
+        builder.Services.AddRouterHealth();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<RouterOptions>>().Value;
@@ -64,6 +65,7 @@ public sealed class RouterHost : IAsyncDisposable
         app.Services.GetRequiredService<TrafficStatistics>();
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
+        app.MapRouterHealth();
         return new RouterHost(app);
     }
 

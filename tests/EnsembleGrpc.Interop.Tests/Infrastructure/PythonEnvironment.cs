@@ -5,7 +5,8 @@ namespace EnsembleGrpc.Interop.Tests.Infrastructure;
 /// <summary>
 /// Shared by every interop test (one per test process, <see cref="GetAsync"/>): makes sure Debian's python3-grpcio, python3-protobuf and protoc
 /// are installed (scripts/ensure-python-grpc.sh, which installs them with apt-get when missing, so this runs in CI),
-/// then generates the python message modules for the test service (and the inference protocol) into a temp dir.
+/// then generates the python message modules for the test service, the inference and admin protocols and
+/// grpc.health.v1 into a temp dir.
 /// </summary>
 public sealed class PythonEnvironment
 {
@@ -36,7 +37,8 @@ public sealed class PythonEnvironment
 
         Directory.CreateDirectory(GeneratedDir);
         await RunAsync("protoc", ["--python_out=" + GeneratedDir, "-I", Path.GetDirectoryName(RepoPaths.TestProto)!, RepoPaths.TestProto], TimeSpan.FromSeconds(60));
-        await RunAsync("protoc", ["--python_out=" + GeneratedDir, "-I", Path.GetDirectoryName(RepoPaths.InferenceProto)!, RepoPaths.InferenceProto], TimeSpan.FromSeconds(60));
+        await RunAsync("protoc", ["--python_out=" + GeneratedDir, "-I", RepoPaths.ProtosDir, RepoPaths.InferenceProto, RepoPaths.AdminProto], TimeSpan.FromSeconds(60));
+        await RunAsync("protoc", ["--python_out=" + GeneratedDir, "-I", Path.GetDirectoryName(RepoPaths.HealthProto)!, RepoPaths.HealthProto], TimeSpan.FromSeconds(60));
         if (!File.Exists(Path.Combine(GeneratedDir, "test_service_pb2.py")))
         {
             throw new InvalidOperationException($"protoc did not produce test_service_pb2.py in {GeneratedDir}.");
@@ -55,7 +57,7 @@ public sealed class PythonEnvironment
         }
     }
 
-    private static async Task RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout)
+    internal static async Task RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(fileName)
         {

@@ -9,9 +9,22 @@ internal static class RepoPaths
 
     public static string InteropDir => Path.Combine(Root, "tests", "interop");
 
-    public static string TestProto => Path.Combine(Root, "tests", "EnsembleGrpc.Grpc.Tests", "Protos", "test_service.proto");
+    public static string TestProto => Path.Combine(Root, "tests", "EnsembleGrpc.Interop.Tests", "Protos", "test_service.proto");
 
-    public static string InferenceProto => Path.Combine(Root, "protos", "inference.proto");
+    public static string NodeDir => Path.Combine(InteropDir, "node");
+
+    public static string ProtosDir => Path.Combine(Root, "protos");
+
+    public static string InferenceProto => Path.Combine(ProtosDir, "inference.proto");
+
+    public static string AdminProto => Path.Combine(ProtosDir, "router_admin.proto");
+
+    /// <summary>grpc.health.v1, vendored for the peers (Debian's python3-grpcio has no grpc_health).</summary>
+    public static string HealthProto => Path.Combine(InteropDir, "protos", "health.proto");
+
+    public static string Models => Path.Combine(Root, "models");
+
+    public static string NodeEnsureScript => Path.Combine(Root, "scripts", "ensure-node-grpc.sh");
 
     public static string EnsureScript => Path.Combine(Root, "scripts", "ensure-python-grpc.sh");
 
