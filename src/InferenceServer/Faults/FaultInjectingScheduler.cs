@@ -59,9 +59,12 @@ internal sealed class FaultInjectingScheduler : IScheduler
     /// <summary>Waits <paramref name="delay"/>; an error when the caller, its deadline or a shutdown cut it short.</summary>
     private async Task<InferenceError?> WaitAsync(InferenceRequest request, TimeSpan delay)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(request.CancellationToken, _shutdown.Token);
+        // The deadline cancels a token of its own: a timer may fire a little before the wall clock reaches the
+        // deadline, so "which token fired" decides the status, not a comparison with the clock alone.
+        using var expired = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(request.CancellationToken, _shutdown.Token, expired.Token);
         using var deadlineTimer = request.Deadline is { } deadline
-            ? _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), stop, Max(deadline - _time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan)
+            ? _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), expired, Max(deadline - _time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan)
             : null;
         try
         {
@@ -76,7 +79,7 @@ internal sealed class FaultInjectingScheduler : IScheduler
                 return InferenceError.Unavailable($"Model '{request.ModelName}' is unloading");
             }
 
-            return request.Deadline <= _time.GetUtcNow()
+            return expired.IsCancellationRequested || request.Deadline <= _time.GetUtcNow()
                 ? InferenceError.DeadlineExceeded($"Deadline exceeded for model '{request.ModelName}' (injected latency or hang)")
                 : InferenceError.Cancelled($"Request for model '{request.ModelName}' was cancelled");
         }

@@ -4,6 +4,4 @@ namespace EnsembleGrpc.Interop.Tests.Serving;
 [Collection(ServingCollection.Name)]
 public sealed class NodeClientToRouterTests(ServingCluster cluster) : PeerClientToRouterTests(cluster, ServingCluster.Peer.Node)
 {
-    [Fact(Skip = TypedContentsSkip)]
-    public override Task ModelInfer_with_typed_fp32_contents_gives_our_answers() => base.ModelInfer_with_typed_fp32_contents_gives_our_answers();
 }

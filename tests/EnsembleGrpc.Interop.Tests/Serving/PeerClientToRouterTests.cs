@@ -12,14 +12,6 @@ public abstract class PeerClientToRouterTests(ServingCluster cluster, ServingClu
 {
     private string Prefix => peer == ServingCluster.Peer.Python ? "python" : "node";
 
-    /// <summary>
-    /// Why the typed-contents tests are skipped on this branch: the router answers typed contents with
-    /// INVALID_ARGUMENT "raw contents hold 0 bytes" today. The router fix that accepts typed contents (fp32_contents
-    /// beside raw_input_contents) is another engineer's; remove the Skip when merging it.
-    /// </summary>
-    public const string TypedContentsSkip =
-        "Router rejects typed contents today (\"raw contents hold 0 bytes\"): waits for the router fix that accepts fp32_contents; remove this Skip when merging it.";
-
     protected Task<JsonElement> AnswerAsync() => cluster.AnswerAsync(peer, ServingCluster.Target.Router);
 
     [Fact]
@@ -35,6 +27,7 @@ public abstract class PeerClientToRouterTests(ServingCluster cluster, ServingClu
         Assert.Equal(ServingCluster.Ensemble, metadata.GetProperty("name").GetString());
         Assert.Equal("ensemble", metadata.GetProperty("platform").GetString());
         AssertTensor(metadata.GetProperty("inputs"), "input", "FP32", [-1, 1, 28, 28]);
+        AssertTensor(metadata.GetProperty("inputs"), "image", "UINT8", [-1, -1, -1, -1]);
         AssertTensor(metadata.GetProperty("outputs"), "probabilities", "FP32", [-1, 10]);
         AssertTensor(metadata.GetProperty("outputs"), "predictions", "INT64", [-1]);
     }
@@ -52,7 +45,8 @@ public abstract class PeerClientToRouterTests(ServingCluster cluster, ServingClu
     }
 
     /// <summary>The protocol allows typed contents instead of raw ones: the router must answer them the same.</summary>
-    public virtual async Task ModelInfer_with_typed_fp32_contents_gives_our_answers()
+    [Fact]
+    public async Task ModelInfer_with_typed_fp32_contents_gives_our_answers()
     {
         var typed = Call(await AnswerAsync(), "typed");
         Assert.Equal(Prefix + "-typed", typed.GetProperty("id").GetString());
