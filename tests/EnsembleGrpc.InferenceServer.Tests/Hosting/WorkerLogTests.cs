@@ -19,7 +19,9 @@ public sealed class WorkerLogTests
     {
         await using var worker = ServerProcess.Start(Dll, "--repository", RepoPaths.Models, "--models", "mnist_cnn_1", "--port", "0");
         await worker.WaitForLineAsync(l => l.StartsWith(ModelLoaderService.ReadyLinePrefix, StringComparison.Ordinal));
+        // The last start-up entries: the loader's and the host's are written in either order.
         await worker.WaitForLineAsync(l => l.Contains("All models ready", StringComparison.Ordinal));
+        await worker.WaitForLineAsync(l => l.Contains("Content root path", StringComparison.Ordinal));
         await SendRequestsAsync(await worker.ListeningPortAsync(), 5);
         var servingLines = worker.Output.Count;
 
