@@ -11,6 +11,9 @@ namespace EnsembleGrpc.Hosting.Cli;
 /// </summary>
 public sealed class ServerOption
 {
+    /// <summary>How often one option may be repeated (<c>--port 1 --port 2</c>: the last wins); each occurrence takes one value.</summary>
+    private const int MaxRepeats = 64;
+
     private readonly Func<ParseResult, string?> _value;
     private readonly Func<string, IEnumerable<KeyValuePair<string, string?>>> _toConfiguration;
 
@@ -31,13 +34,7 @@ public sealed class ServerOption
     /// <summary>A string value, passed on as given.</summary>
     public static ServerOption Text(string name, string key, string helpName, string description, string? defaultValue = null)
     {
-        var option = new Option<string>(name) { HelpName = helpName, Description = description };
-        if (defaultValue is not null)
-        {
-            option.DefaultValueFactory = _ => defaultValue;
-        }
-
-        return Bound(option, key);
+        return Bound(Typed(name, helpName, description, defaultValue ?? string.Empty, defaultValue is not null, (string t, out string v) => (v = t) is not null, "text"), key);
     }
 
     /// <summary>One of a fixed set of words (case-insensitive), passed on in the spelling of <paramref name="choices"/>.</summary>
@@ -77,7 +74,8 @@ public sealed class ServerOption
             HelpName = "true|false",
             // The help leaves out a false default; say it, so every option shows its default.
             Description = defaultValue ? description : description + " [default: false]",
-            Arity = ArgumentArity.ZeroOrOne,
+            Arity = new ArgumentArity(0, MaxRepeats),
+            AllowMultipleArgumentsPerToken = false,
             DefaultValueFactory = _ => defaultValue,
             CustomParser = result =>
             {
@@ -86,12 +84,12 @@ public sealed class ServerOption
                     return true;
                 }
 
-                if (bool.TryParse(result.Tokens[0].Value, out var value))
+                if (bool.TryParse(result.Tokens[^1].Value, out var value))
                 {
                     return value;
                 }
 
-                result.AddError($"{name}: '{result.Tokens[0].Value}' is not true or false.");
+                result.AddError($"{name}: '{result.Tokens[^1].Value}' is not true or false.");
                 return false;
             },
         };
@@ -119,9 +117,12 @@ public sealed class ServerOption
         {
             HelpName = helpName,
             Description = description,
+            Arity = new ArgumentArity(1, MaxRepeats),
+            AllowMultipleArgumentsPerToken = false,
             CustomParser = result =>
             {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                // The last occurrence wins, as with the other configuration sources: scripts append overrides.
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
                 if (tryParse(text, out var value))
                 {
                     return value;

@@ -29,6 +29,16 @@ public sealed class WorkerCommandLineTests
     }
 
     [Fact]
+    public void A_repeated_option_takes_its_last_value_so_scripts_can_append_overrides()
+    {
+        var settings = Settings("--port", "8001", "--fault-hang", "--models", "a", "--port=0", "--fault-hang", "false");
+
+        Assert.Equal("0", settings["Worker:Port"]);
+        Assert.Equal("False", settings["Worker:Faults:Hang"]);
+        Assert.Equal("a", settings["Worker:Models"]);
+    }
+
+    [Fact]
     public void Section_key_settings_pass_through_to_the_configuration_after_the_options()
     {
         var parse = WorkerCommandLine.Parse(["--Logging:LogLevel:Default", "Warning", "--concurrency", "3", "--Worker:Concurrency=4"]);
