@@ -34,7 +34,13 @@ public sealed class ServerOption
     /// <summary>A string value, passed on as given.</summary>
     public static ServerOption Text(string name, string key, string helpName, string description, string? defaultValue = null)
     {
-        return Bound(Typed(name, helpName, description, defaultValue ?? string.Empty, defaultValue is not null, (string t, out string v) => (v = t) is not null, "text"), key);
+        static bool AsGiven(string text, out string value)
+        {
+            value = text;
+            return true;
+        }
+
+        return Bound(Typed<string>(name, helpName, description, defaultValue ?? string.Empty, defaultValue is not null, AsGiven, "text"), key);
     }
 
     /// <summary>One of a fixed set of words (case-insensitive), passed on in the spelling of <paramref name="choices"/>.</summary>
