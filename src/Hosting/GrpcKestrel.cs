@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -72,16 +73,31 @@ public static class GrpcKestrel
     }
 
     /// <summary>
-    /// True when <paramref name="exception"/> (or one it wraps) says the listen address is taken, so a host can print one
-    /// line naming the port instead of a stack trace.
+    /// True when <paramref name="exception"/> (or one it wraps, aggregates included) says the listen address is taken, so
+    /// a host can print one line naming the port instead of a stack trace. Kestrel reports it as an IOException
+    /// ("Failed to bind to address ...: address already in use") around an AddressInUseException around the
+    /// SocketException.
     /// </summary>
     public static bool IsAddressInUse(Exception exception)
     {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is AggregateException aggregate)
+        {
+            return aggregate.InnerExceptions.Any(IsAddressInUse);
+        }
+
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e is IOException && e.InnerException is null && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            if (e is AddressInUseException
+                || e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+                || (e is IOException && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
             {
                 return true;
+            }
+
+            if (e.InnerException is AggregateException inner)
+            {
+                return IsAddressInUse(inner);
             }
         }
 

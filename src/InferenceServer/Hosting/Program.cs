@@ -2,7 +2,7 @@ namespace EnsembleGrpc.InferenceServer.Hosting;
 
 /// <summary>
 /// <c>dotnet run --project src/InferenceServer -- --repository models --models mnist_cnn_1 --port 8001</c>
-/// (every switch: <see cref="WorkerCommandLine"/>; defaults: <see cref="WorkerOptions"/>).
+/// (every option with its default: <c>--help</c>, built by <see cref="WorkerCommandLine"/>; meanings: <see cref="WorkerOptions"/>).
 /// </summary>
 public static class Program
 {

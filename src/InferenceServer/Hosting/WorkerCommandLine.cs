@@ -1,54 +1,55 @@
+using EnsembleGrpc.Hosting.Cli;
+using EnsembleGrpc.InferenceServer.Faults;
+
 namespace EnsembleGrpc.InferenceServer.Hosting;
 
-/// <summary>The command-line switches, mapped onto configuration keys of <see cref="WorkerOptions"/>.</summary>
+/// <summary>
+/// The worker's command line: each option writes a key of section <c>Worker</c> (see <see cref="WorkerOptions"/> for
+/// meanings and defaults), so it overrides appsettings.json and <c>ENSEMBLEGRPC_Worker__*</c> variables and is
+/// checked by <see cref="WorkerOptionsValidator"/> with every other source. Ranges are the validator's; the parser only
+/// rejects unknown options and values of the wrong type.
+/// </summary>
 public static class WorkerCommandLine
 {
-    public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["--repository"] = Key(nameof(WorkerOptions.Repository)),
-        ["--models"] = Key(nameof(WorkerOptions.Models)),
-        ["--host"] = Key(nameof(WorkerOptions.Host)),
-        ["--port"] = Key(nameof(WorkerOptions.Port)),
-        ["--device"] = Key(nameof(WorkerOptions.Device)),
-        ["--intra-op-threads"] = Key(nameof(WorkerOptions.IntraOpThreads)),
-        ["--inter-op-threads"] = Key(nameof(WorkerOptions.InterOpThreads)),
-        ["--allow-spinning"] = Key(nameof(WorkerOptions.AllowSpinning)),
-        ["--concurrency"] = Key(nameof(WorkerOptions.Concurrency)),
-        ["--scheduler"] = Key(nameof(WorkerOptions.Scheduler)),
-        ["--max-batch-size"] = Key(nameof(WorkerOptions.MaxBatchSize)),
-        ["--max-queue-delay-us"] = Key(nameof(WorkerOptions.MaxQueueDelayUs)),
-        ["--max-queue-size"] = Key(nameof(WorkerOptions.MaxQueueSize)),
-        ["--max-receive-message-size"] = Key(nameof(WorkerOptions.MaxReceiveMessageSize)),
-        ["--shutdown-timeout-s"] = Key(nameof(WorkerOptions.ShutdownTimeoutSeconds)),
-        ["--exit-on-load-error"] = Key(nameof(WorkerOptions.ExitOnLoadError)),
-        ["--detailed-errors"] = Key(nameof(WorkerOptions.DetailedErrors)),
-        ["--fault-latency-ms"] = FaultKey(nameof(Faults.FaultOptions.LatencyMs)),
-        ["--fault-failure-rate"] = FaultKey(nameof(Faults.FaultOptions.FailureRate)),
-        ["--fault-failure-status"] = FaultKey(nameof(Faults.FaultOptions.FailureStatus)),
-        ["--fault-hang"] = FaultKey(nameof(Faults.FaultOptions.Hang)),
-        ["--fault-models"] = FaultKey(nameof(Faults.FaultOptions.Models)),
-        ["--fault-seed"] = FaultKey(nameof(Faults.FaultOptions.Seed)),
-    };
+    private const string Description =
+        "EnsembleGrpc worker: serves ONNX models of a model repository over gRPC (Open Inference Protocol / KServe v2, "
+        + "cleartext HTTP/2), one dynamic batcher per model. Prints 'EnsembleGrpc worker ready: ...' on stdout once every "
+        + "model is loaded.\n\nExample:\n  EnsembleGrpc.InferenceServer --repository models --models mnist_cnn_1 --port 8001";
 
-    /// <summary>
-    /// Lets boolean switches stand alone (<c>--fault-hang</c> means <c>--fault-hang true</c>), which the
-    /// configuration's command-line provider does not do by itself.
-    /// </summary>
-    public static string[] Normalize(string[] args)
+    public static ServerCommandLine Create()
     {
-        var result = new List<string>(args.Length + 2);
-        for (var i = 0; i < args.Length; i++)
-        {
-            result.Add(args[i]);
-            var isFlag = args[i] is "--fault-hang" or "--allow-spinning" or "--detailed-errors" or "--exit-on-load-error";
-            if (isFlag && (i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
-            {
-                result.Add("true");
-            }
-        }
-
-        return [.. result];
+        var d = new WorkerOptions();
+        var f = d.Faults;
+        return new ServerCommandLine(Description,
+        [
+            ServerOption.Text("--repository", Key(nameof(WorkerOptions.Repository)), "dir", "Model repository root (one folder per model).", d.Repository),
+            ServerOption.Text("--models", Key(nameof(WorkerOptions.Models)), "names", "Comma-separated models to serve (required), e.g. mnist_cnn_1,mnist_cnn_2."),
+            ServerOption.Text("--host", Key(nameof(WorkerOptions.Host)), "address", "IP address to listen on (or localhost); 0.0.0.0 for every interface.", d.Host),
+            ServerOption.Int("--port", Key(nameof(WorkerOptions.Port)), "port", "Port for gRPC over cleartext HTTP/2 (0..65535; 0 picks a free one).", d.Port, "a port number (0..65535)"),
+            ServerOption.Text("--device", Key(nameof(WorkerOptions.Device)), "auto|cpu|cuda[:N]", "Execution device: auto (CUDA when available, else CPU), cpu, cuda or cuda:N.", d.Device),
+            ServerOption.Int("--intra-op-threads", Key(nameof(WorkerOptions.IntraOpThreads)), "count", "ONNX Runtime threads inside one run (0..256; 0 lets ONNX Runtime choose).", d.IntraOpThreads, "a whole number (0..256)"),
+            ServerOption.Int("--inter-op-threads", Key(nameof(WorkerOptions.InterOpThreads)), "count", "ONNX Runtime threads across graph branches (0..256; 0 lets ONNX Runtime choose).", d.InterOpThreads, "a whole number (0..256)"),
+            ServerOption.Flag("--allow-spinning", Key(nameof(WorkerOptions.AllowSpinning)), "Let idle ONNX Runtime threads spin (off: spinning steals the gRPC server's cores).", d.AllowSpinning),
+            ServerOption.Int("--concurrency", Key(nameof(WorkerOptions.Concurrency)), "count", "Batches executing at once per model (1..64).", d.Concurrency, "a whole number (1..64)"),
+            ServerOption.Text("--scheduler", Key(nameof(WorkerOptions.Scheduler)), "dynamic|direct", "dynamic batches concurrent requests; direct runs one execution per request.", d.Scheduler),
+            ServerOption.Int("--max-batch-size", Key(nameof(WorkerOptions.MaxBatchSize)), "rows", "Rows per execution for every model (default: the model's config.json, then its max_batch_size).", null, "a whole number (1..65536)"),
+            ServerOption.Long("--max-queue-delay-us", Key(nameof(WorkerOptions.MaxQueueDelayUs)), "us", "Batcher's max queue delay in microseconds (default: the model's config.json, then 0).", null, "a whole number of microseconds"),
+            ServerOption.Int("--max-queue-size", Key(nameof(WorkerOptions.MaxQueueSize)), "count", "Queued requests per model before RESOURCE_EXHAUSTED (default: the model's config.json, then 1024).", null, "a whole number (1..1048576)"),
+            ServerOption.Int("--max-receive-message-size", Key(nameof(WorkerOptions.MaxReceiveMessageSize)), "bytes", "Largest request message accepted, in bytes (1024 or more).", d.MaxReceiveMessageSize, "a whole number of bytes"),
+            ServerOption.Int("--shutdown-timeout-s", Key(nameof(WorkerOptions.ShutdownTimeoutSeconds)), "seconds", "How long shutdown waits for queued and in-flight requests (0..3600).", d.ShutdownTimeoutSeconds, "a whole number of seconds (0..3600)"),
+            ServerOption.Flag("--exit-on-load-error", Key(nameof(WorkerOptions.ExitOnLoadError)), "Exit with code 1 when a model fails to load; false keeps serving the others.", d.ExitOnLoadError),
+            ServerOption.Flag("--detailed-errors", Key(nameof(WorkerOptions.DetailedErrors)), "Send exception text to clients in INTERNAL errors.", d.DetailedErrors),
+            ServerOption.Int("--fault-latency-ms", FaultKey(nameof(FaultOptions.LatencyMs)), "ms", "Fault injection: latency added before each request is scheduled (0..600000 ms).", f.LatencyMs, "a whole number of milliseconds (0..600000)"),
+            ServerOption.Number("--fault-failure-rate", FaultKey(nameof(FaultOptions.FailureRate)), "0..1", "Fault injection: fraction of requests answered with an injected error.", f.FailureRate, "a number in 0..1"),
+            ServerOption.Text("--fault-failure-status", FaultKey(nameof(FaultOptions.FailureStatus)), "unavailable|internal", "Fault injection: status of the injected errors.", f.FailureStatus),
+            ServerOption.Flag("--fault-hang", FaultKey(nameof(FaultOptions.Hang)), "Fault injection: never answer until the caller cancels or its deadline passes.", f.Hang),
+            ServerOption.Text("--fault-models", FaultKey(nameof(FaultOptions.Models)), "names", "Fault injection: comma-separated models the faults apply to (default: every served model)."),
+            ServerOption.Int("--fault-seed", FaultKey(nameof(FaultOptions.Seed)), "int", "Fault injection: seed of the failure draws, for reproducible runs (default: random).", null, "a whole number"),
+        ]);
     }
+
+    /// <summary>Parses <paramref name="args"/>; problems are in the result, nothing is thrown or printed.</summary>
+    public static CommandLineParse Parse(IReadOnlyList<string> args) => Create().Parse(args);
 
     private static string Key(string property) => $"{WorkerOptions.SectionName}:{property}";
 

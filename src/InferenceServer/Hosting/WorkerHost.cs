@@ -1,9 +1,9 @@
 using System.Net;
 using EnsembleGrpc.Hosting;
+using EnsembleGrpc.Hosting.Cli;
 using EnsembleGrpc.InferenceServer.Frontend;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -31,13 +31,12 @@ public sealed class WorkerHost : IAsyncDisposable
     /// appsettings.json and <c>ENSEMBLEGRPC_</c> environment variables. <paramref name="configureServices"/> runs
     /// before the defaults are added, so what it registers (a fake executor factory, a TimeProvider) wins.
     /// </summary>
+    /// <exception cref="CommandLineException">An unknown option or a value of the wrong type.</exception>
     public static WorkerHost Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        // Normalised once for both command-line providers: a bare flag would otherwise swallow the next switch.
-        args = WorkerCommandLine.Normalize(args);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddEnvironmentVariables("ENSEMBLEGRPC_");
-        builder.Configuration.AddCommandLine(args, WorkerCommandLine.SwitchMappings);
+        var commandLine = WorkerCommandLine.Parse(args).ThrowIfInvalid();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        ServerConfiguration.Apply(builder, commandLine);
 
         configureServices?.Invoke(builder.Services);
         builder.Services
@@ -48,12 +47,7 @@ public sealed class WorkerHost : IAsyncDisposable
         builder.Services.AddWorkerHealth();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownTimeoutSeconds));
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
-        {
-            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<WorkerOptions>>().Value;
-            var address = WorkerOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback;
-            GrpcKestrel.ListenH2c(kestrel, new IPEndPoint(address, options.Port));
-        });
+        builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));
 
         var app = builder.Build();
         app.MapGrpcService<InferenceService>();
@@ -61,21 +55,12 @@ public sealed class WorkerHost : IAsyncDisposable
         return new WorkerHost(app);
     }
 
-    /// <summary>Runs the worker until SIGINT/SIGTERM; 0 on a clean exit, 1 when a model failed to load or startup failed.</summary>
-    public static async Task<int> RunAsync(string[] args)
-    {
-        try
-        {
-            await using var host = Build(args);
-            await host.App.RunAsync().ConfigureAwait(false);
-            return Environment.ExitCode;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync($"Invalid configuration:{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", ex.Failures)}").ConfigureAwait(false);
-            return 2;
-        }
-    }
+    /// <summary>
+    /// Runs the worker until SIGINT/SIGTERM (see <see cref="ServerRunner"/>): 0 on a clean exit or after --help/--version,
+    /// 1 when a model failed to load, 2 for a bad command line or configuration, 3 when the port is taken.
+    /// </summary>
+    public static Task<int> RunAsync(string[] args)
+        => ServerRunner.RunAsync(WorkerCommandLine.Parse(args), () => Build(args).App, ListenEndpoint);
 
     public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
 
@@ -85,4 +70,10 @@ public sealed class WorkerHost : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
+
+    private static IPEndPoint ListenEndpoint(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        return new IPEndPoint(WorkerOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback, options.Port);
+    }
 }

@@ -2,7 +2,8 @@ namespace EnsembleGrpc.Router.Hosting;
 
 /// <summary>
 /// <c>dotnet run --project src/Router -- --config config/routing.json --port 8000</c>
-/// (switches: <see cref="RouterCommandLine"/>; defaults: <see cref="RouterOptions"/>; the routing file: config/README.md).
+/// (every option with its default: <c>--help</c>, built by <see cref="RouterCommandLine"/>; meanings: <see cref="RouterOptions"/>;
+/// the routing file: config/README.md).
 /// </summary>
 public static class Program
 {

@@ -1,20 +1,44 @@
+using EnsembleGrpc.Hosting.Cli;
+using EnsembleGrpc.Router.Experiments;
+
 namespace EnsembleGrpc.Router.Hosting;
 
-/// <summary>The command-line switches, mapped onto configuration keys of <see cref="RouterOptions"/>.</summary>
+/// <summary>
+/// The router's command line: each option writes a key of section <c>Router</c> (see <see cref="RouterOptions"/> for
+/// meanings and defaults), so it overrides <c>ENSEMBLEGRPC_Router__*</c> variables and is checked by
+/// <see cref="RouterOptionsValidator"/> with every other source. The routing itself is in the routing file.
+/// </summary>
 public static class RouterCommandLine
 {
-    public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    private const string Description =
+        "EnsembleGrpc router: serves virtual ensemble models over gRPC (Open Inference Protocol / KServe v2, cleartext "
+        + "HTTP/2), fans each request out to the members' workers and aggregates their answers with the arm's strategy "
+        + "(bagging, boosting, stacking, vote, best). The routing file (config/README.md) names ensembles, members, "
+        + "worker endpoints and arms; it is hot-reloaded when --watch is on.\n\nExample:\n"
+        + "  EnsembleGrpc.Router --config config/routing.json --port 8000 --state artifacts/router-state.db";
+
+    public static ServerCommandLine Create()
     {
-        ["--config"] = Key(nameof(RouterOptions.Config)),
-        ["--state"] = Key(nameof(RouterOptions.State)),
-        ["--host"] = Key(nameof(RouterOptions.Host)),
-        ["--port"] = Key(nameof(RouterOptions.Port)),
-        ["--watch"] = Key(nameof(RouterOptions.Watch)),
-        ["--ledger-capacity"] = Key(nameof(RouterOptions.LedgerCapacity)),
-        ["--warmup"] = Key(nameof(RouterOptions.Warmup)),
-        ["--warmup-timeout-ms"] = Key(nameof(RouterOptions.WarmupTimeoutMs)),
-        ["--warmup-calls"] = Key(nameof(RouterOptions.WarmupCalls)),
-    };
+        var d = new RouterOptions();
+        return new ServerCommandLine(Description,
+        [
+            ServerOption.Text("--config", Key(nameof(RouterOptions.Config)), "file", "Routing file (JSON with comments), relative to the working directory.", d.Config),
+            ServerOption.Text("--state", Key(nameof(RouterOptions.State)), "file",
+                $"SQLite file keeping the runtime traffic splits (set by admin calls) and per-arm feedback counts across restarts. "
+                + $"Default: {ExperimentStatePaths.DefaultFileName} beside the routing file; {ExperimentStatePaths.InMemory} keeps them for the life "
+                + $"of the process only; {ExperimentStatePaths.Disabled} keeps nothing."),
+            ServerOption.Text("--host", Key(nameof(RouterOptions.Host)), "address", "IP address to listen on (or localhost); 0.0.0.0 for every interface.", d.Host),
+            ServerOption.Int("--port", Key(nameof(RouterOptions.Port)), "port", "Port for gRPC over cleartext HTTP/2 (0..65535; 0 picks a free one).", d.Port, "a port number (0..65535)"),
+            ServerOption.Flag("--watch", Key(nameof(RouterOptions.Watch)), "Watch the routing file and hot-reload it (a bad version is logged and the last good one keeps serving).", d.Watch),
+            ServerOption.Int("--ledger-capacity", Key(nameof(RouterOptions.LedgerCapacity)), "count", "Recent request ids remembered for feedback (1 or more).", d.LedgerCapacity, "a whole number (1 or more)"),
+            ServerOption.Flag("--warmup", Key(nameof(RouterOptions.Warmup)), "Warm every member endpoint up (connections, real ModelInfer calls) before listening, and endpoints a reload adds.", d.Warmup),
+            ServerOption.Int("--warmup-timeout-ms", Key(nameof(RouterOptions.WarmupTimeoutMs)), "ms", "Bound on one endpoint's whole warm-up; endpoints warm up in parallel (1 or more).", d.WarmupTimeoutMs, "a whole number of milliseconds (1 or more)"),
+            ServerOption.Int("--warmup-calls", Key(nameof(RouterOptions.WarmupCalls)), "count", "Warm-up ModelInfer calls per endpoint and model (1 or more).", d.WarmupCalls, "a whole number (1 or more)"),
+        ]);
+    }
+
+    /// <summary>Parses <paramref name="args"/>; problems are in the result, nothing is thrown or printed.</summary>
+    public static CommandLineParse Parse(IReadOnlyList<string> args) => Create().Parse(args);
 
     private static string Key(string name) => $"{RouterOptions.SectionName}:{name}";
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using EnsembleGrpc.Hosting;
+using EnsembleGrpc.Hosting.Cli;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Traffic;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace EnsembleGrpc.Router.Hosting;
@@ -32,16 +34,18 @@ public sealed class RouterHost : IAsyncDisposable
     /// <c>ENSEMBLEGRPC_</c> environment variables. <paramref name="configureServices"/> runs before the defaults, so
     /// what it registers (a TimeProvider, a seeded Random, a fake worker client) wins.
     /// </summary>
+    /// <exception cref="CommandLineException">An unknown option or a value of the wrong type.</exception>
+    /// <exception cref="OptionsValidationException">Invalid options (every problem listed).</exception>
+    /// <exception cref="RoutingConfigException">A missing or invalid routing file.</exception>
     public static RouterHost Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
-        builder.Configuration.AddEnvironmentVariables("ENSEMBLEGRPC_");
-        builder.Configuration.AddCommandLine(args, RouterCommandLine.SwitchMappings);
+        var commandLine = RouterCommandLine.Parse(args).ThrowIfInvalid();
+        var builder = WebApplication.CreateSlimBuilder();
+        ServerConfiguration.Apply(builder, commandLine);
 
         configureServices?.Invoke(builder.Services);
-        builder.Services.AddOptions<RouterOptions>().Bind(builder.Configuration.GetSection(RouterOptions.SectionName))
-            .Validate(o => o.WarmupTimeoutMs >= 1, $"{RouterOptions.SectionName}:{nameof(RouterOptions.WarmupTimeoutMs)} (--warmup-timeout-ms) must be 1 or more.")
-            .Validate(o => o.WarmupCalls >= 1, $"{RouterOptions.SectionName}:{nameof(RouterOptions.WarmupCalls)} (--warmup-calls) must be 1 or more.");
+        builder.Services.AddOptions<RouterOptions>().Bind(builder.Configuration.GetSection(RouterOptions.SectionName));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>());
         builder.Services.AddGrpc();
         builder.Services
             .AddExperiments()
@@ -51,12 +55,7 @@ public sealed class RouterHost : IAsyncDisposable
             .AddTraffic()
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
-        {
-            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<RouterOptions>>().Value;
-            var address = IPAddress.TryParse(options.Host, out var parsed) ? parsed : IPAddress.Loopback;
-            GrpcKestrel.ListenH2c(kestrel, new IPEndPoint(address, options.Port));
-        });
+        builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));
 
         var app = builder.Build();
         // Load (and validate) the routing file now, not on the first request.
@@ -69,30 +68,25 @@ public sealed class RouterHost : IAsyncDisposable
         return new RouterHost(app);
     }
 
-    /// <summary>Runs the router until SIGINT/SIGTERM; 2 when the configuration is invalid.</summary>
-    public static async Task<int> RunAsync(string[] args)
-    {
-        try
-        {
-            await using var host = Build(args);
-            await host.App.RunAsync().ConfigureAwait(false);
-            return Environment.ExitCode;
-        }
-        catch (RoutingConfigException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-            return 2;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync($"Invalid configuration:{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", ex.Failures)}").ConfigureAwait(false);
-            return 2;
-        }
-    }
+    /// <summary>
+    /// Runs the router until SIGINT/SIGTERM (see <see cref="ServerRunner"/>): 0 on a clean exit or after --help/--version,
+    /// 2 for a bad command line, configuration or routing file, 3 when the port is taken.
+    /// </summary>
+    public static Task<int> RunAsync(string[] args)
+        => ServerRunner.RunAsync(RouterCommandLine.Parse(args), () => Build(args).App, ListenEndpoint, RoutingFileErrors);
 
     public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
+
+    private static IPEndPoint ListenEndpoint(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<RouterOptions>>().Value;
+        return new IPEndPoint(RouterOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback, options.Port);
+    }
+
+    private static IReadOnlyList<string>? RoutingFileErrors(Exception exception)
+        => exception is RoutingConfigException ? [exception.Message] : null;
 }

@@ -34,11 +34,4 @@ public sealed class WorkerOptionsValidatorTests
             Assert.Contains(failures, f => f.StartsWith(expected, StringComparison.Ordinal));
         }
     }
-
-    [Fact]
-    public void Bare_boolean_switches_mean_true()
-    {
-        Assert.Equal(["--fault-hang", "true", "--port", "0", "--allow-spinning", "true"], WorkerCommandLine.Normalize(["--fault-hang", "--port", "0", "--allow-spinning"]));
-        Assert.Equal(["--fault-hang", "false"], WorkerCommandLine.Normalize(["--fault-hang", "false"]));
-    }
 }

@@ -1,0 +1,45 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace EnsembleGrpc.Router.Hosting;
+
+/// <summary>Checks <see cref="RouterOptions"/> when they are first read (the host is built) and reports every problem at once, naming the option.</summary>
+public sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RouterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Config))
+        {
+            errors.Add("--config: name the routing file");
+        }
+
+        if (ParseHost(options.Host) is null)
+        {
+            errors.Add($"--host: '{options.Host}' is not an IP address (or 'localhost')");
+        }
+
+        if (options.Port is < 0 or > IPEndPoint.MaxPort)
+        {
+            errors.Add($"--port: {options.Port} is outside 0..{IPEndPoint.MaxPort}");
+        }
+
+        AtLeastOne(errors, "--ledger-capacity", options.LedgerCapacity);
+        AtLeastOne(errors, "--warmup-timeout-ms", options.WarmupTimeoutMs);
+        AtLeastOne(errors, "--warmup-calls", options.WarmupCalls);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static IPAddress? ParseHost(string? host)
+        => string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+            : IPAddress.TryParse(host, out var address) ? address : null;
+
+    private static void AtLeastOne(List<string> errors, string name, int value)
+    {
+        if (value < 1)
+        {
+            errors.Add($"{name}: {value} must be 1 or more");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using EnsembleGrpc.InferenceServer.Tests.Support;
+
+namespace EnsembleGrpc.InferenceServer.Tests.Hosting;
+
+/// <summary>
+/// A server started the way a user starts it, <c>dotnet &lt;dll&gt; args</c> from the repository root, with its stdout and
+/// stderr collected line by line. Every wait is bounded; the process is killed on dispose if still running.
+/// </summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+    private readonly List<string> _errors = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+
+    private ServerProcess(Process process) => _process = process;
+
+    public IReadOnlyList<string> Output => Snapshot(_output);
+
+    public IReadOnlyList<string> Errors => Snapshot(_errors);
+
+    public static ServerProcess Start(string dll, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var server = new ServerProcess(new Process { StartInfo = info });
+        server._process.OutputDataReceived += (_, e) => server.Add(server._output, e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.Add(server._errors, e.Data);
+        server._process.Start();
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// <summary>The first stdout line (already written or still to come) that <paramref name="match"/> accepts.</summary>
+    public Task<string> WaitForLineAsync(Func<string, bool> match)
+    {
+        lock (_output)
+        {
+            if (_output.FirstOrDefault(match) is { } line)
+            {
+                return Task.FromResult(line);
+            }
+
+            var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((match, found));
+            return found.Task.WaitAsync(Timeout);
+        }
+    }
+
+    /// <summary>The port from Kestrel's "Now listening on" line (text or JSON log).</summary>
+    public async Task<int> ListeningPortAsync()
+    {
+        var line = await WaitForLineAsync(l => ListeningOn().IsMatch(l));
+        return int.Parse(ListeningOn().Match(line).Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits (bounded) for the exit and for the end of its output; returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(Timeout);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM, as a service manager or Ctrl-C stops it, then <see cref="WaitForExitAsync"/>.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", $"-TERM {_process.Id}") { UseShellExecute = false })!)
+        {
+            await kill.WaitForExitAsync().WaitAsync(Timeout);
+        }
+
+        return await WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(Timeout);
+        }
+
+        _process.Dispose();
+    }
+
+    private static List<string> Snapshot(List<string> lines)
+    {
+        lock (lines)
+        {
+            return [.. lines];
+        }
+    }
+
+    private void Add(List<string> lines, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (lines)
+        {
+            lines.Add(line);
+            if (!ReferenceEquals(lines, _output))
+            {
+                return;
+            }
+
+            foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
+            {
+                waiter.Found.TrySetResult(line);
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
+    private static partial Regex ListeningOn();
+}
