@@ -61,7 +61,7 @@ public sealed class ExecutionProviderWorkerTests
 
         Assert.NotEqual(0, process.ExitCode);
         var reasonLines = (await errors).Split('\n').Where(l => l.Contains("--device", StringComparison.Ordinal)).ToArray();
-        Assert.Equal($"--device: cuda:0 is unavailable: {CudaUnavailable}", Assert.Single(reasonLines).Trim());
+        Assert.Equal($"error: --device: cuda:0 is unavailable: {CudaUnavailable}", Assert.Single(reasonLines).Trim());
         Assert.DoesNotContain("worker ready", await output);
     }
 
