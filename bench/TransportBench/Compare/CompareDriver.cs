@@ -3,7 +3,7 @@ using Google.Protobuf;
 using TransportBench.Measurement;
 using TransportBench.Peers;
 using TransportBench.Processes;
-using TransportBench.Protos;
+using EnsembleGrpc.Interop.Tests.Protos;
 using TransportBench.Report;
 
 namespace TransportBench.Compare;

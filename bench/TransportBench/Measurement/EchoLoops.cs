@@ -2,7 +2,7 @@ using System.Diagnostics;
 using EnsembleGrpc.Hosting;
 using Grpc.Core;
 using TransportBench.Processes;
-using TransportBench.Protos;
+using EnsembleGrpc.Interop.Tests.Protos;
 
 namespace TransportBench.Measurement;
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Google.Protobuf;
 using TransportBench.Measurement;
 using TransportBench.Processes;
-using TransportBench.Protos;
+using EnsembleGrpc.Interop.Tests.Protos;
 
 namespace TransportBench.Peers;
 

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using TransportBench.Protos;
+using EnsembleGrpc.Interop.Tests.Protos;
 
 namespace TransportBench.Server;
 

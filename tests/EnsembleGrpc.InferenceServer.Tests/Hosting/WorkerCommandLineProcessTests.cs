@@ -1,3 +1,4 @@
+using EnsembleGrpc.Tests.Shared;
 using System.Net;
 using System.Net.Sockets;
 using EnsembleGrpc.InferenceServer.Tests.Support;

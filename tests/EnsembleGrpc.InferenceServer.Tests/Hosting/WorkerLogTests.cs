@@ -1,3 +1,4 @@
+using EnsembleGrpc.Tests.Shared;
 using System.Text.Json;
 using EnsembleGrpc.InferenceServer.Hosting;
 using EnsembleGrpc.InferenceServer.Tests.Support;

@@ -1,3 +1,4 @@
+using EnsembleGrpc.Tests.Shared;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;

@@ -1,3 +1,4 @@
+using EnsembleGrpc.Tests.Shared;
 using System.Text.Json;
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Tests.Functional;

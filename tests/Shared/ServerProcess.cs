@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using EnsembleGrpc.InferenceServer.Tests.Support;
 
-namespace EnsembleGrpc.InferenceServer.Tests.Hosting;
+namespace EnsembleGrpc.Tests.Shared;
 
 /// <summary>
 /// A server started the way a user starts it, <c>dotnet &lt;dll&gt; args</c> from the repository root, with its stdout and
 /// stderr collected line by line. Every wait is bounded; the process is killed on dispose if still running.
+/// One source file linked into each test project that starts servers as processes (tests/Shared).
 /// </summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
@@ -24,6 +24,20 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Errors => Snapshot(_errors);
 
+    /// <summary>The repository root: the first folder above the test assembly that holds EnsembleGrpc.sln.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EnsembleGrpc.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No EnsembleGrpc.sln above {AppContext.BaseDirectory}");
+    }
+
     public static ServerProcess Start(string dll, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -31,7 +45,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
+            WorkingDirectory = RepositoryRoot(),
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var arg in args)
