@@ -33,6 +33,7 @@ public sealed class SqliteExperimentStore : IExperimentStore, IDisposable
         try
         {
             Migrate();
+            CheckIntegrity();
         }
         catch
         {
@@ -233,6 +234,21 @@ public sealed class SqliteExperimentStore : IExperimentStore, IDisposable
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// A truncated file can still answer <c>PRAGMA user_version</c> from its header and fail only on the first read of
+    /// a table, after start-up; <c>quick_check</c> reads every page now so a bad file is found while it can be moved aside.
+    /// </summary>
+    private void CheckIntegrity()
+    {
+        using var command = Command("PRAGMA quick_check;");
+        string result = command.ExecuteScalar() as string ?? "no answer";
+        if (!string.Equals(result, "ok", StringComparison.Ordinal))
+        {
+            const int SqliteCorrupt = 11;
+            throw new SqliteException($"SQLite integrity check failed: {result}", SqliteCorrupt);
+        }
     }
 
     private void Delete(string ensemble, SqliteTransaction transaction)

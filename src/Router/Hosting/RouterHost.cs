@@ -2,6 +2,7 @@ using System.Net;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Hosting.Cli;
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Traffic;
 using Microsoft.AspNetCore.Builder;
@@ -88,5 +89,5 @@ public sealed class RouterHost : IAsyncDisposable
     }
 
     private static IReadOnlyList<string>? RoutingFileErrors(Exception exception)
-        => exception is RoutingConfigException ? [exception.Message] : null;
+        => exception is RoutingConfigException or ExperimentStateException ? [exception.Message] : null;
 }

@@ -44,13 +44,14 @@ public static class RouterServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddExperiments(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IExperimentStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
             string state = ExperimentStatePaths.Resolve(options.State, options.Config);
             return string.Equals(state, ExperimentStatePaths.Disabled, StringComparison.OrdinalIgnoreCase)
                 ? NullExperimentStore.Instance
-                : new SqliteExperimentStore(state);
+                : ExperimentStateOpener.Open(state, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExperimentStateOpener)), sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton(sp =>
         {
