@@ -1,3 +1,4 @@
+using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.InferenceServer.Inference;
 using Grpc.Core;
 
@@ -17,5 +18,5 @@ public static class StatusMapping
         _ => StatusCode.Internal,
     };
 
-    public static RpcException ToRpcException(InferenceError error) => new(new Status(ToStatusCode(error.Code), error.Message));
+    public static RpcException ToRpcException(InferenceError error) => new(new Status(ToStatusCode(error.Code), StatusMessages.Bound(error.Message)));
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Hosting.Cli;
+using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.InferenceServer.Frontend;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -45,6 +46,7 @@ public sealed class WorkerHost : IAsyncDisposable
             .AddModelRepository()
             .AddInferenceFrontend();
         builder.Services.AddWorkerHealth();
+        builder.Services.AddBoundedStatusMessages();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownTimeoutSeconds));
         builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));

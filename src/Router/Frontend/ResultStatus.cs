@@ -1,3 +1,4 @@
+using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Router.Ensemble;
 using Grpc.Core;
 
@@ -8,7 +9,8 @@ public static class ResultStatus
 {
     public static Status Of(EnsembleResult result)
     {
-        string message = result.Message ?? "no member answered";
+        // A worker's message can quote the caller's input: bounded (the interceptor bounds every other status).
+        string message = StatusMessages.Bound(result.Message ?? "no member answered");
         if (result.Kind == EnsembleResultKind.Rejected)
         {
             var kind = result.Outcomes.Select(o => o.Failure).FirstOrDefault(k => k.IsCallerBlamed());

@@ -1,6 +1,7 @@
 using System.Net;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Hosting.Cli;
+using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
@@ -48,6 +49,7 @@ public sealed class RouterHost : IAsyncDisposable
         builder.Services.AddOptions<RouterOptions>().Bind(builder.Configuration.GetSection(RouterOptions.SectionName));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>());
         builder.Services.AddGrpc();
+        builder.Services.AddBoundedStatusMessages();
         builder.Services
             .AddExperiments()
             .AddRouterConfiguration()
