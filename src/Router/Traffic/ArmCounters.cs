@@ -8,6 +8,7 @@ public sealed class ArmCounters
     private readonly ConcurrentDictionary<string, long> _fallbackReasons = new(StringComparer.Ordinal);
     private long _requests;
     private long _errors;
+    private long _rejections;
     private long _fallbacks;
     private long _feedbackRows;
     private long _feedbackCorrect;
@@ -17,6 +18,9 @@ public sealed class ArmCounters
     public long Requests => Interlocked.Read(ref _requests);
 
     public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Requests the router refused as the caller's fault (a bad input): counted, never as an error of the arm.</summary>
+    public long Rejections => Interlocked.Read(ref _rejections);
 
     public long Fallbacks => Interlocked.Read(ref _fallbacks);
 
@@ -46,6 +50,14 @@ public sealed class ArmCounters
                 _fallbackReasons.AddOrUpdate(category, 1, (_, n) => n + 1);
             }
         }
+    }
+
+    /// <summary>A request rejected as the caller's fault: one more request, no error, no fallback.</summary>
+    public void RecordRejection(TimeSpan latency)
+    {
+        Interlocked.Increment(ref _requests);
+        Interlocked.Increment(ref _rejections);
+        Latency.Record(latency);
     }
 
     public void RecordFeedback(int rows, int correct)

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using EnsembleGrpc.Router.Ensemble;
+
 namespace EnsembleGrpc.Router.Traffic;
 
 /// <summary>The running counters of an ensemble's shadow traffic.</summary>
@@ -7,8 +10,10 @@ public sealed class ShadowCounters
     private long _dropped;
     private long _completed;
     private long _errors;
+    private long _rejected;
     private long _comparedRows;
     private long _agreedRows;
+    private readonly ConcurrentDictionary<MemberFailureKind, long> _rejectedByCause = new();
 
     public LatencyRecorder Latency { get; } = new();
 
@@ -19,6 +24,12 @@ public sealed class ShadowCounters
     public long Completed => Interlocked.Read(ref _completed);
 
     public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Shadow copies a member rejected as the request's fault: not errors of the shadow arm.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary><see cref="Rejected"/> by the member's cause (e.g. <see cref="MemberFailureKind.RejectedInvalid"/>).</summary>
+    public IReadOnlyDictionary<MemberFailureKind, long> RejectedByCause => new Dictionary<MemberFailureKind, long>(_rejectedByCause);
 
     public long ComparedRows => Interlocked.Read(ref _comparedRows);
 
@@ -35,6 +46,13 @@ public sealed class ShadowCounters
     {
         Interlocked.Increment(ref _errors);
         Latency.Record(latency);
+    }
+
+    public void RecordRejected(TimeSpan latency, MemberFailureKind cause)
+    {
+        _rejectedByCause.AddOrUpdate(cause, 1, static (_, n) => n + 1);
+        Latency.Record(latency);
+        Interlocked.Increment(ref _rejected);
     }
 
     public void RecordCompleted(TimeSpan latency, int compared, int agreed)

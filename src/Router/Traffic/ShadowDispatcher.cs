@@ -149,6 +149,13 @@ public sealed partial class ShadowDispatcher(
                 counters.RecordError(elapsed);
                 Log.ShadowUnavailable(logger, item.Ensemble.Name, item.RequestId, result.Message ?? "");
             }
+            else if (result.Kind == EnsembleResultKind.Rejected)
+            {
+                // The primary answered the same input, so a rejection says the shadow arm's members differ (e.g. a
+                // model not deployed there): worth counting by cause, not an error of the shadow.
+                var cause = result.Outcomes.Select(o => o.Failure).FirstOrDefault(k => k.IsCallerBlamed(), MemberFailureKind.RejectedInvalid);
+                counters.RecordRejected(elapsed, cause);
+            }
 
             return;
         }

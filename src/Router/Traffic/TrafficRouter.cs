@@ -48,7 +48,8 @@ public sealed partial class TrafficRouter(
         var result = await executor.ExecuteAsync(ensemble, arm, input, cancellationToken).ConfigureAwait(false);
         var latency = timeProvider.GetElapsedTime(started);
 
-        foreach (var outcome in result.Outcomes.Where(o => !o.Succeeded && o.Failure != MemberFailureKind.Cancelled))
+        // A rejection blames the request, not the worker that found it bad.
+        foreach (var outcome in result.Outcomes.Where(o => !o.Succeeded && o.Failure != MemberFailureKind.Cancelled && !o.Failure.IsCallerBlamed()))
         {
             statistics.RecordMemberFailure(ensemble.Name, outcome.Member);
         }
@@ -56,6 +57,14 @@ public sealed partial class TrafficRouter(
         if (result.Kind == EnsembleResultKind.Cancelled)
         {
             // The caller left; nothing about the arm is learned from that.
+            return new RoutedResult(arm, result, latency);
+        }
+
+        if (result.Kind == EnsembleResultKind.Rejected)
+        {
+            // The caller's fault: a rejection of the arm's statistics, not an error of the arm.
+            statistics.Arm(ensemble.Name, arm.Name).RecordRejection(latency);
+            Log.Rejected(logger, requestId, ensemble.Name, arm.Name, result.Message ?? "");
             return new RoutedResult(arm, result, latency);
         }
 
@@ -84,5 +93,8 @@ public sealed partial class TrafficRouter(
 
         [LoggerMessage(EventId = 401, EventName = "RequestUnavailable", Level = LogLevel.Warning, Message = "Request {RequestId} of '{Ensemble}' arm '{Arm}' got no answer: {Message}")]
         public static partial void Unavailable(ILogger logger, string requestId, string ensemble, string arm, string message);
+
+        [LoggerMessage(EventId = 402, EventName = "RequestRejected", Level = LogLevel.Debug, Message = "Request {RequestId} of '{Ensemble}' arm '{Arm}' was rejected as invalid: {Message}")]
+        public static partial void Rejected(ILogger logger, string requestId, string ensemble, string arm, string message);
     }
 }
