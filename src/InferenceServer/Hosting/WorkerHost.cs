@@ -46,7 +46,7 @@ public sealed class WorkerHost : IAsyncDisposable
             .AddModelRepository()
             .AddInferenceFrontend();
         builder.Services.AddWorkerHealth();
-        builder.Services.AddBoundedStatusMessages();
+        builder.Services.AddBoundedStatusMessages().AddRequestParsingStatus();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownTimeoutSeconds));
         builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));

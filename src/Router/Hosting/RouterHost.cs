@@ -49,7 +49,7 @@ public sealed class RouterHost : IAsyncDisposable
         builder.Services.AddOptions<RouterOptions>().Bind(builder.Configuration.GetSection(RouterOptions.SectionName));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>());
         builder.Services.AddGrpc();
-        builder.Services.AddBoundedStatusMessages();
+        builder.Services.AddBoundedStatusMessages().AddRequestParsingStatus();
         builder.Services
             .AddExperiments()
             .AddRouterConfiguration()
