@@ -1,10 +1,9 @@
-using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.InferenceServer.Inference;
 using Grpc.Core;
 
 namespace EnsembleGrpc.InferenceServer.Frontend;
 
-/// <summary>The one place where the engine's errors become gRPC status codes (Triton's shape).</summary>
+/// <summary>The one place where the engine's errors become gRPC status codes (Triton's shape); BoundedStatusInterceptor bounds the messages.</summary>
 public static class StatusMapping
 {
     public static StatusCode ToStatusCode(InferenceErrorCode code) => code switch
@@ -18,5 +17,5 @@ public static class StatusMapping
         _ => StatusCode.Internal,
     };
 
-    public static RpcException ToRpcException(InferenceError error) => new(new Status(ToStatusCode(error.Code), StatusMessages.Bound(error.Message)));
+    public static RpcException ToRpcException(InferenceError error) => new(new Status(ToStatusCode(error.Code), error.Message));
 }

@@ -1,4 +1,3 @@
-using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Router.Ensemble;
 using Grpc.Core;
 
@@ -9,8 +8,8 @@ public static class ResultStatus
 {
     public static Status Of(EnsembleResult result)
     {
-        // A worker's message can quote the caller's input: bounded (the interceptor bounds every other status).
-        string message = StatusMessages.Bound(result.Message ?? "no member answered");
+        // A worker's message can quote the caller's input: BoundedStatusInterceptor bounds it with every other status.
+        string message = result.Message ?? "no member answered";
         if (result.Kind == EnsembleResultKind.Rejected)
         {
             var kind = result.Outcomes.Select(o => o.Failure).FirstOrDefault(k => k.IsCallerBlamed());
