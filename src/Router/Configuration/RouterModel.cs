@@ -1,3 +1,5 @@
+using EnsembleGrpc.Router.Model;
+
 namespace EnsembleGrpc.Router.Configuration;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
 
 namespace EnsembleGrpc.Router.Configuration;
 

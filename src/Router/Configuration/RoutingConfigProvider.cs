@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using EnsembleGrpc.Router.Experiments;
+using EnsembleGrpc.Router.Model;
 using Microsoft.Extensions.Logging;
 
 namespace EnsembleGrpc.Router.Configuration;

@@ -1,3 +1,5 @@
+using EnsembleGrpc.Router.Model;
+
 namespace EnsembleGrpc.Router.Ensemble;
 
 /// <summary>
@@ -40,7 +42,7 @@ public sealed class BoostingStrategy : IAggregationStrategy
         return AggregationResult.FromProbabilities(mean, input.BatchSize, input.Classes);
     }
 
-    private static int IndexOf(IReadOnlyList<Configuration.MemberModel> members, string name)
+    private static int IndexOf(IReadOnlyList<Model.MemberModel> members, string name)
     {
         for (int i = 0; i < members.Count; i++)
         {

@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 
 namespace EnsembleGrpc.Router.Ensemble;

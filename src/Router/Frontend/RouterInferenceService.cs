@@ -1,6 +1,7 @@
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Traffic;
 using Grpc.Core;

@@ -1,6 +1,7 @@
-using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Protocol.Admin;
+using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using Microsoft.Extensions.Options;
 

@@ -1,10 +1,11 @@
-using Grpc.Core;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
-using Polly;
+using Grpc.Core;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Polly;
 
 namespace EnsembleGrpc.Router.Resilience;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

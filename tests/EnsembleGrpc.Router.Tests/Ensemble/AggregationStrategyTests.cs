@@ -1,5 +1,6 @@
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Tests.Support;
 using static EnsembleGrpc.Router.Tests.Support.TestModels;
 

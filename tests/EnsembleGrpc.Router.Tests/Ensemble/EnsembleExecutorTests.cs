@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Tests.Support;
 using static EnsembleGrpc.Router.Tests.Support.TestModels;
 
@@ -147,7 +148,7 @@ public sealed class EnsembleExecutorTests
 
     private sealed class NeverCalledInvoker : IMemberInvoker
     {
-        public Task<MemberOutcome> InvokeAsync(EnsembleGrpc.Router.Configuration.MemberModel member, EnsembleGrpc.Router.Configuration.EnsembleModel ensemble, EnsembleGrpc.Router.Preprocessing.ModelInput input, CancellationToken cancellationToken) =>
+        public Task<MemberOutcome> InvokeAsync(EnsembleGrpc.Router.Model.MemberModel member, EnsembleGrpc.Router.Model.EnsembleModel ensemble, EnsembleGrpc.Router.Preprocessing.ModelInput input, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("not used by these tests");
     }
 }

@@ -1,14 +1,15 @@
-using Grpc.Net.Client;
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Hosting;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Tests.Functional;
 using EnsembleGrpc.Router.Tests.Support;
 using EnsembleGrpc.Router.Traffic;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Hosting;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Tests.Support;

@@ -1,5 +1,6 @@
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using Grpc.Core;

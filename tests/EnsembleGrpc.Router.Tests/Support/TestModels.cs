@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Model;
 
 namespace EnsembleGrpc.Router.Tests.Support;
 

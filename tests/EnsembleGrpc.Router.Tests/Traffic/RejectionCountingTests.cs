@@ -1,10 +1,11 @@
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Tests.Experiments;
 using EnsembleGrpc.Router.Traffic;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using static EnsembleGrpc.Router.Tests.Support.TestModels;
 
 namespace EnsembleGrpc.Router.Tests.Traffic;

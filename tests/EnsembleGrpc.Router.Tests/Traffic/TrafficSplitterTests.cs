@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Traffic;
 using static EnsembleGrpc.Router.Tests.Support.TestModels;
 

@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Configuration;
+namespace EnsembleGrpc.Router.Model;
 
 /// <summary>Snapshot of one ensemble (a virtual model) with defaults applied.</summary>
 public sealed record EnsembleModel

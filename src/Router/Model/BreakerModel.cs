@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Configuration;
+namespace EnsembleGrpc.Router.Model;
 
 /// <summary>Circuit-breaker settings with defaults applied.</summary>
 public sealed record BreakerModel

@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Configuration;
+namespace EnsembleGrpc.Router.Model;
 
 /// <summary>Snapshot of an ensemble's shadow settings; absent when the file has no shadow section.</summary>
 public sealed record ShadowModel

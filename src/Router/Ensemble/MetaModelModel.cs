@@ -1,6 +1,4 @@
-using EnsembleGrpc.Router.Ensemble;
-
-namespace EnsembleGrpc.Router.Configuration;
+namespace EnsembleGrpc.Router.Ensemble;
 
 /// <summary>A stacking meta-model loaded for an arm: its runner and the member order of its concatenated input.</summary>
 public sealed record MetaModelModel

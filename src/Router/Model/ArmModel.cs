@@ -1,4 +1,6 @@
-namespace EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Ensemble;
+
+namespace EnsembleGrpc.Router.Model;
 
 /// <summary>
 /// Snapshot of one arm, with the per-arm parameters its strategy needs already resolved (boosting weights,

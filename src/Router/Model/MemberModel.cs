@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Configuration;
+namespace EnsembleGrpc.Router.Model;
 
 /// <summary>Snapshot of one member: its model name and version on the workers, its replicas, its validation metrics.</summary>
 public sealed record MemberModel
