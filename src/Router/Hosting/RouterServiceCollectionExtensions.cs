@@ -1,12 +1,15 @@
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Engine;
+using EnsembleGrpc.Router.Ensemble.Batching;
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
-using Microsoft.Extensions.DependencyInjection;
+using EnsembleGrpc.Router.Workers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -84,9 +87,13 @@ public static class RouterServiceCollectionExtensions
     public static IServiceCollection AddRouterResilience(this IServiceCollection services)
     {
         services.AddOptions<WorkerClientOptions>();
+        services.AddOptions<MemberBatchingOptions>().BindConfiguration(MemberBatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<EndpointRegistry>();
         services.TryAddSingleton<IWorkerClient, GrpcWorkerClient>();
-        services.TryAddSingleton<IMemberInvoker, ResilientMemberInvoker>();
+        services.TryAddSingleton<ResilientMemberInvoker>();
+        // Micro-batching in front of the resilient calls: one worker call carries every request waiting for it.
+        services.TryAddSingleton<IMemberInvoker>(sp => new BatchingMemberInvoker(
+            sp.GetRequiredService<ResilientMemberInvoker>(), sp.GetRequiredService<IOptions<MemberBatchingOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
@@ -105,7 +112,15 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton(sp => new RequestLedger(sp.GetRequiredService<IOptions<RouterOptions>>().Value.LedgerCapacity));
         services.TryAddSingleton<ShadowDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ShadowDispatcher>());
+        services.TryAddSingleton<ITrafficAssignment, WeightedSplitAssignment>();
         services.TryAddSingleton<TrafficRouter>();
+        return services;
+    }
+
+    /// <summary>The protocol-free entry point every front end calls.</summary>
+    public static IServiceCollection AddRouterEngine(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RouterEngine>();
         return services;
     }
 

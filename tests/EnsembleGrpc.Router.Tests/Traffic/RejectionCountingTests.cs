@@ -80,7 +80,7 @@ public sealed class RejectionCountingTests
 
     private sealed class FailingInvoker(MemberFailureKind failure) : IMemberInvoker
     {
-        public Task<MemberOutcome> InvokeAsync(MemberModel member, EnsembleModel ensemble, ModelInput input, CancellationToken cancellationToken) =>
+        public Task<MemberOutcome> InvokeAsync(MemberModel member, EnsembleModel ensemble, ModelInput input, CallLane lane, CancellationToken cancellationToken) =>
             Task.FromResult(MemberOutcome.Failed(member.Name, "http://x", failure, "input 'x' has the wrong shape", TimeSpan.FromMilliseconds(1)));
     }
 }
