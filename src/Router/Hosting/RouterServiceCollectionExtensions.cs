@@ -1,5 +1,10 @@
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Ensemble.Strategies.Bagging;
+using EnsembleGrpc.Router.Ensemble.Strategies.Best;
+using EnsembleGrpc.Router.Ensemble.Strategies.Boosting;
+using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
+using EnsembleGrpc.Router.Ensemble.Strategies.Vote;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Preprocessing;
@@ -23,7 +28,6 @@ public static class RouterServiceCollectionExtensions
     public static IServiceCollection AddRouterConfiguration(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IMetaModelLoader, OnnxMetaModelLoader>();
         services.TryAddSingleton<RoutingConfigValidator>();
         services.TryAddSingleton<RouterModelBuilder>();
         services.TryAddSingleton(sp => new RoutingConfigProvider(
@@ -69,6 +73,7 @@ public static class RouterServiceCollectionExtensions
     public static IServiceCollection AddEnsembles(this IServiceCollection services)
     {
         services.TryAddSingleton(Random.Shared);
+        services.TryAddSingleton<IMetaModelLoader, OnnxMetaModelLoader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, BaggingStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, BoostingStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, StackingStrategy>());
