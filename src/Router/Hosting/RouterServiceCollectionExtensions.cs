@@ -2,6 +2,11 @@ using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Ensemble.Batching;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Ensemble.Strategies.Bagging;
+using EnsembleGrpc.Router.Ensemble.Strategies.Best;
+using EnsembleGrpc.Router.Ensemble.Strategies.Boosting;
+using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
+using EnsembleGrpc.Router.Ensemble.Strategies.Vote;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Preprocessing;
@@ -26,7 +31,6 @@ public static class RouterServiceCollectionExtensions
     public static IServiceCollection AddRouterConfiguration(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IMetaModelLoader, OnnxMetaModelLoader>();
         services.TryAddSingleton<RoutingConfigValidator>();
         services.TryAddSingleton<RouterModelBuilder>();
         services.TryAddSingleton(sp => new RoutingConfigProvider(
@@ -72,6 +76,7 @@ public static class RouterServiceCollectionExtensions
     public static IServiceCollection AddEnsembles(this IServiceCollection services)
     {
         services.TryAddSingleton(Random.Shared);
+        services.TryAddSingleton<IMetaModelLoader, OnnxMetaModelLoader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, BaggingStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, BoostingStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, StackingStrategy>());

@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Tests.Support;
 using static EnsembleGrpc.Router.Tests.Support.TestModels;
@@ -52,7 +53,7 @@ public sealed class EnsembleExecutorTests
         var members = new[] { Member("a"), Member("b") };
         var arm = Arm("stack", "stacking", 1, members) with
         {
-            MetaModel = new() { Name = "meta", MemberOrder = ["a", "b"], Runner = new FakeMetaModel((_, _, _) => throw new InvalidOperationException("ort says no")) },
+            Parameters = new StackingParameters { Name = "meta", MemberOrder = ["a", "b"], MetaModel = new FakeMetaModel((_, _, _) => throw new InvalidOperationException("ort says no")) },
         };
 
         var result = Executor.Aggregate(EnsembleOf(members, [arm]), arm, 1, [Ok("a", Row(1, 0.9f)), Ok("b", Row(1, 0.6f))], callerCancelled: false);
