@@ -16,6 +16,7 @@ public sealed class RouterEngine(
     RoutingConfigProvider config,
     ImagePreprocessor preprocessor,
     ITrafficAssignment assignment,
+    AggregationStrategies strategies,
     TrafficRouter router,
     TrafficStatistics statistics,
     TimeProvider time)
@@ -137,9 +138,9 @@ public sealed class RouterEngine(
         if (arm is null)
         {
             var available = ensemble.Arms.Select(a => a.Strategy).Distinct();
-            error = StrategyNames.All.Contains(strategy.ToLowerInvariant())
+            error = strategies.TryGet(strategy, out _)
                 ? $"ensemble '{ensemble.Name}' has no arm with strategy '{strategy}'; available: {string.Join(", ", available)}."
-                : $"unknown ensemble_strategy '{strategy}'; strategies are {string.Join(", ", StrategyNames.All)} (this ensemble offers {string.Join(", ", available)}).";
+                : $"unknown ensemble_strategy '{strategy}'; strategies are {string.Join(", ", strategies.Names.Order(StringComparer.Ordinal))} (this ensemble offers {string.Join(", ", available)}).";
         }
 
         return arm;
