@@ -5,6 +5,8 @@ using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
+using EnsembleGrpc.Router.Traffic.Assignment;
+using EnsembleGrpc.Router.Traffic.Feedback;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -30,8 +32,7 @@ public static class RouterServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.Config,
             sp.GetRequiredService<RouterModelBuilder>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RoutingConfigProvider>>(),
-            sp.GetRequiredService<IExperimentStore>()));
+            sp.GetRequiredService<ILogger<RoutingConfigProvider>>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RouterOptions>>().Value.Watch
             ? new ConfigFileWatcher(sp.GetRequiredService<RoutingConfigProvider>())
             : new NoOpHostedService());
@@ -103,6 +104,10 @@ public static class RouterServiceCollectionExtensions
     {
         services.TryAddSingleton<TrafficStatistics>();
         services.TryAddSingleton(sp => new RequestLedger(sp.GetRequiredService<IOptions<RouterOptions>>().Value.LedgerCapacity));
+        services.TryAddSingleton(Random.Shared);
+        services.TryAddSingleton<TrafficSplitState>();
+        services.TryAddSingleton<ITrafficAssignment, WeightedSplitAssignment>();
+        services.TryAddSingleton<FeedbackScorer>();
         services.TryAddSingleton<ShadowDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ShadowDispatcher>());
         services.TryAddSingleton<TrafficRouter>();

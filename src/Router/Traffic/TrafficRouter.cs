@@ -2,6 +2,7 @@ using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
+using EnsembleGrpc.Router.Traffic.Assignment;
 using Microsoft.Extensions.Logging;
 
 namespace EnsembleGrpc.Router.Traffic;
@@ -15,17 +16,18 @@ public sealed partial class TrafficRouter(
     ShadowDispatcher shadow,
     TrafficStatistics statistics,
     RequestLedger ledger,
+    ITrafficAssignment assignment,
     Random random,
     TimeProvider timeProvider,
     ILogger<TrafficRouter> logger)
 {
     /// <summary>The arm for a request, or null with <paramref name="error"/> when the named strategy has no arm.</summary>
-    public static ArmModel? SelectArm(EnsembleModel ensemble, string? strategy, string? routingKey, Random random, out string? error)
+    public static ArmModel? SelectArm(EnsembleModel ensemble, string? strategy, string? routingKey, ITrafficAssignment assignment, out string? error)
     {
         error = null;
         if (string.IsNullOrEmpty(strategy))
         {
-            return TrafficSplitter.Choose(ensemble, routingKey, random);
+            return assignment.Assign(ensemble, routingKey);
         }
 
         var arm = ensemble.FindArmByStrategy(strategy);
@@ -41,7 +43,7 @@ public sealed partial class TrafficRouter(
     }
 
     public ArmModel? SelectArm(EnsembleModel ensemble, string? strategy, string? routingKey, out string? error) =>
-        SelectArm(ensemble, strategy, routingKey, random, out error);
+        SelectArm(ensemble, strategy, routingKey, assignment, out error);
 
     public async Task<RoutedResult> RouteAsync(EnsembleModel ensemble, ArmModel arm, ModelInput input, string requestId, CancellationToken cancellationToken)
     {
