@@ -139,6 +139,7 @@ public sealed class WeightedSplitAssignmentTests
         Assert.Equal(0x85944171f73967e8UL, StableHash.Fnv1a64("foobar"));
         Assert.Equal(0UL, StableHash.Mix64(0));
         Assert.Equal(0xb456bcfc34c2cb2cUL, StableHash.Mix64(1));
+        Assert.Equal(2309384935362688 / 9007199254740992.0, StickyPoint.Of("user-1"));
     }
 
     [Theory]
