@@ -1,14 +1,15 @@
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
+using EnsembleGrpc.Router.Repository;
 
 namespace EnsembleGrpc.Router.Configuration;
 
 /// <summary>
 /// Turns a <see cref="RoutingConfig"/> into a <see cref="RouterModel"/>: validates it, applies defaults, reads
-/// validation metrics from the model repository, computes boosting weights and the best member, and loads
-/// stacking meta-models. Every problem is collected; a model is returned only when there are none.
+/// validation metrics from the model repository, and asks each arm's strategy to prepare its parameters (which
+/// knows nothing here of any one strategy). Every problem is collected; a model is returned only when there are none.
 /// </summary>
-public sealed class RouterModelBuilder(RoutingConfigValidator validator, IMetaModelLoader metaModelLoader)
+public sealed class RouterModelBuilder(RoutingConfigValidator validator, AggregationStrategies strategies)
 {
     public RouterModel? Build(RoutingConfig config, string baseDirectory, string source, long version, DateTimeOffset now, out IReadOnlyList<string> errors)
     {
@@ -51,7 +52,7 @@ public sealed class RouterModelBuilder(RoutingConfigValidator validator, IMetaMo
         var limits = new List<(string Member, int MaxBatchSize)>();
         foreach (var (member, m) in config.Members!.Select((x, i) => (x, i)))
         {
-            // Missing metrics are only an error for the strategies that need them (checked per arm below); a member
+            // Missing metrics are only an error for the strategies that need them (they say so when preparing); a member
             // without a readable config has no known batch limit (its workers still check theirs).
             var info = ModelRepositoryReader.TryRead(repository, member.Model ?? member.Name!, out _);
             double? validationError = member.ValidationError ?? info?.ValidationError;
@@ -139,97 +140,28 @@ public sealed class RouterModelBuilder(RoutingConfigValidator validator, IMetaMo
         var members = config.Members is null
             ? ensembleMembers
             : config.Members.Select(n => ensembleMembers.First(m => m.Name == n)).ToList();
-        string strategy = config.Strategy!.ToLowerInvariant();
-        var arm = new ArmModel { Name = config.Name!, Strategy = strategy, Weight = config.Weight ?? RoutingDefaults.Weight, Members = members };
-
-        switch (strategy)
+        var arm = new ArmModel { Name = config.Name!, Strategy = config.Strategy!.ToLowerInvariant(), Weight = config.Weight ?? RoutingDefaults.Weight, Members = members };
+        if (!strategies.TryGet(arm.Strategy, out var strategy))
         {
-            case StrategyNames.Boosting:
-                return arm with { BoostingWeights = BoostingWeights(config, path, members, errors) };
-            case StrategyNames.Best:
-                var missing = members.Where(m => m.ValidationAccuracy is null).Select(m => m.Name).ToArray();
-                if (missing.Length > 0)
-                {
-                    errors.Add($"{path}: best needs validation_accuracy of {string.Join(", ", missing)} (in the routing file or training.validation_accuracy of the repository config).");
-                    return arm;
-                }
-
-                // Highest accuracy; ties go to the earlier member so that the choice is stable across reloads.
-                var best = members.Aggregate((x, y) => y.ValidationAccuracy > x.ValidationAccuracy ? y : x);
-                return arm with { BestMember = best.Name };
-            case StrategyNames.Stacking:
-                return arm with { MetaModel = LoadMetaModel(config.Parameters!.MetaModel!, path, members, repository, errors) };
-            default:
-                return arm;
-        }
-    }
-
-    private static double[]? BoostingWeights(ArmConfig config, string path, IReadOnlyList<MemberModel> members, List<string> errors)
-    {
-        if (config.Parameters?.Weights is { } given)
-        {
-            return SammeWeights.Normalise(members.Select(m => given[m.Name]).ToArray());
+            // The validator already rejected the name; this only guards a registry that changed in between.
+            errors.Add($"{path}.strategy: '{config.Strategy}' is not registered.");
+            return arm;
         }
 
-        var missing = members.Where(m => m.ValidationError is null).Select(m => m.Name).ToArray();
-        if (missing.Length > 0)
-        {
-            errors.Add($"{path}: boosting needs parameters.weights or validation_error of {string.Join(", ", missing)} (in the routing file or training.validation_error of the repository config).");
-            return null;
-        }
-
-        var weights = SammeWeights.FromValidationErrors(members.Select(m => m.ValidationError!.Value).ToArray(), OutputValidator.Classes);
-        if (weights is null)
-        {
-            errors.Add($"{path}: boosting: no member beats chance (every SAMME weight is 0); give parameters.weights.");
-        }
-
-        return weights;
-    }
-
-    private MetaModelModel? LoadMetaModel(string name, string path, IReadOnlyList<MemberModel> members, string repository, List<string> errors)
-    {
-        var info = ModelRepositoryReader.TryRead(repository, name, out string? error);
-        if (info is null)
-        {
-            errors.Add($"{path}.parameters.meta_model: {error}.");
-            return null;
-        }
-
-        bool ok = true;
-        if (info.Members is null || info.Members.Count == 0)
-        {
-            errors.Add($"{path}.parameters.meta_model: the config of '{name}' lists no \"members\" (the order of its input).");
-            ok = false;
-        }
-        else
-        {
-            foreach (var member in info.Members.Where(n => members.All(m => m.Name != n)))
-            {
-                errors.Add($"{path}.members: the meta-model '{name}' needs member '{member}', which the arm lacks.");
-                ok = false;
-            }
-        }
-
-        if (info.ModelPath is null)
-        {
-            errors.Add($"{path}.parameters.meta_model: '{name}' has no <version>/model.onnx in '{repository}'.");
-            ok = false;
-        }
-
-        if (!ok)
-        {
-            return null;
-        }
-
+        var context = new StrategyContext { Path = path, Members = members, Parameters = config.Parameters, ModelRepository = repository };
+        StrategyPreparation preparation;
         try
         {
-            return new MetaModelModel { Name = name, MemberOrder = info.Members!, Runner = metaModelLoader.Load(info.ModelPath!, info.InputName, info.OutputName) };
+            preparation = strategy.Prepare(context);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            errors.Add($"{path}.parameters.meta_model: '{info.ModelPath}' cannot be loaded: {ex.Message}");
-            return null;
+            // A strategy reports problems as values; one that throws must not take a reload (or the router) down.
+            errors.Add($"{path}: {strategy.Name} could not prepare the arm: {ex.Message}");
+            return arm;
         }
+
+        errors.AddRange(preparation.Errors);
+        return arm with { Strategy = strategy.Name, Parameters = preparation.Parameters };
     }
 }

@@ -5,7 +5,9 @@ namespace EnsembleGrpc.Router.Configuration;
 
 /// <summary>
 /// Checks a <see cref="RoutingConfig"/> and returns every problem at once, each prefixed with where it is
-/// (e.g. <c>ensembles[0].arms[1].weight</c>), so one edit-and-restart cycle fixes them all.
+/// (e.g. <c>ensembles[0].arms[1].weight</c>), so one edit-and-restart cycle fixes them all. Only the generic shape
+/// is checked here; an arm's <c>parameters</c> are checked by its strategy when <see cref="RouterModelBuilder"/>
+/// prepares the arm.
 /// </summary>
 public sealed class RoutingConfigValidator(AggregationStrategies strategies)
 {
@@ -174,7 +176,12 @@ public sealed class RoutingConfigValidator(AggregationStrategies strategies)
             string? strategy = arm.Strategy;
             if (string.IsNullOrWhiteSpace(strategy) || !strategies.TryGet(strategy, out _))
             {
-                errors.Add($"{ap}.strategy: '{strategy}' is not one of {string.Join(", ", StrategyNames.All)}.");
+                errors.Add($"{ap}.strategy: '{strategy}' is not one of {string.Join(", ", strategies.Names)}.");
+            }
+
+            if (arm.Parameters is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) } parameters)
+            {
+                errors.Add($"{ap}.parameters: must be an object; got {parameters.ValueKind.ToString().ToLowerInvariant()}.");
             }
 
             int weight = arm.Weight ?? RoutingDefaults.Weight;
@@ -211,8 +218,6 @@ public sealed class RoutingConfigValidator(AggregationStrategies strategies)
             {
                 errors.Add($"{path}.quorum: {quorum} is more than the {memberCount} members of arm '{arm.Name}', which could never answer.");
             }
-
-            ValidateParameters(errors, $"{ap}.parameters", arm, memberNames);
         }
 
         if (totalWeight <= 0)
@@ -225,59 +230,6 @@ public sealed class RoutingConfigValidator(AggregationStrategies strategies)
         }
 
         return names;
-    }
-
-    private static void ValidateParameters(List<string> errors, string path, ArmConfig arm, HashSet<string> memberNames)
-    {
-        var parameters = arm.Parameters;
-        string strategy = arm.Strategy?.ToLowerInvariant() ?? "";
-        if (strategy == StrategyNames.Stacking && string.IsNullOrWhiteSpace(parameters?.MetaModel))
-        {
-            errors.Add($"{path}.meta_model: required for stacking (the meta-model's name in the model repository).");
-        }
-
-        if (parameters is null)
-        {
-            return;
-        }
-
-        Unknown(errors, path, parameters.UnknownKeys);
-        if (parameters.MetaModel is not null && strategy != StrategyNames.Stacking)
-        {
-            errors.Add($"{path}.meta_model: only used by stacking; this arm uses '{arm.Strategy}'.");
-        }
-
-        if (parameters.Weights is not null)
-        {
-            if (strategy != StrategyNames.Boosting)
-            {
-                errors.Add($"{path}.weights: only used by boosting; this arm uses '{arm.Strategy}'.");
-            }
-
-            var armMembers = arm.Members is null ? memberNames : arm.Members.ToHashSet(StringComparer.Ordinal);
-            foreach (var (name, weight) in parameters.Weights)
-            {
-                if (!armMembers.Contains(name))
-                {
-                    errors.Add($"{path}.weights: '{name}' is not a member of the arm.");
-                }
-
-                if (!(weight >= 0) || !double.IsFinite(weight))
-                {
-                    errors.Add($"{path}.weights.{name}: must be a finite number, 0 or more; got {weight}.");
-                }
-            }
-
-            foreach (var name in armMembers.Where(n => !parameters.Weights.ContainsKey(n)))
-            {
-                errors.Add($"{path}.weights: member '{name}' has no weight.");
-            }
-
-            if (parameters.Weights.Values.Where(double.IsFinite).Sum() <= 0)
-            {
-                errors.Add($"{path}.weights: must sum to more than 0.");
-            }
-        }
     }
 
     private static void ValidateBreaker(List<string> errors, string path, BreakerConfig? breaker)

@@ -1,4 +1,3 @@
-using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Model;
 
 namespace EnsembleGrpc.Router.Ensemble;

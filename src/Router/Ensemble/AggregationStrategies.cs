@@ -1,6 +1,15 @@
+using EnsembleGrpc.Router.Ensemble.Strategies.Bagging;
+using EnsembleGrpc.Router.Ensemble.Strategies.Best;
+using EnsembleGrpc.Router.Ensemble.Strategies.Boosting;
+using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
+using EnsembleGrpc.Router.Ensemble.Strategies.Vote;
+
 namespace EnsembleGrpc.Router.Ensemble;
 
-/// <summary>The registered strategies by name (case-insensitive); the validator checks names against it.</summary>
+/// <summary>
+/// The registered strategies by name (case-insensitive): the validator checks an arm's strategy against
+/// <see cref="Names"/>, the model builder asks the strategy to prepare the arm, the executor to aggregate.
+/// </summary>
 public sealed class AggregationStrategies
 {
     private readonly Dictionary<string, IAggregationStrategy> _byName;
@@ -22,13 +31,25 @@ public sealed class AggregationStrategies
         }
     }
 
+    /// <summary>The registered names, in registration order.</summary>
     public IReadOnlyCollection<string> Names => _byName.Keys;
 
     public IAggregationStrategy Bagging => _byName[StrategyNames.Bagging];
 
-    /// <summary>The five built-in strategies, for tests and tools that need no DI container.</summary>
-    public static AggregationStrategies CreateDefault() =>
-        new([new BaggingStrategy(), new BoostingStrategy(), new StackingStrategy(), new VoteStrategy(), new BestStrategy()]);
+    /// <summary>
+    /// The five built-in strategies and then <paramref name="more"/> (e.g. a test's own), for tests and tools that
+    /// need no DI container. Without <paramref name="metaModelLoader"/>, preparing a stacking arm reports that no
+    /// loader is available (aggregating with prepared parameters works).
+    /// </summary>
+    public static AggregationStrategies CreateDefault(IMetaModelLoader? metaModelLoader = null, params IEnumerable<IAggregationStrategy> more) => new(
+    [
+        new BaggingStrategy(),
+        new BoostingStrategy(),
+        new StackingStrategy(metaModelLoader ?? UnavailableMetaModelLoader.Instance),
+        new VoteStrategy(),
+        new BestStrategy(),
+        .. more,
+    ]);
 
     public bool TryGet(string name, out IAggregationStrategy strategy) => _byName.TryGetValue(name, out strategy!);
 }

@@ -12,9 +12,9 @@ public sealed class EnsembleExecutor(FanOutExecutor fanOut, AggregationStrategie
 {
     public const string StrategyFailedCategory = "strategy_failed";
 
-    public async Task<EnsembleResult> ExecuteAsync(EnsembleModel ensemble, ArmModel arm, ModelInput input, CancellationToken cancellationToken)
+    public async Task<EnsembleResult> ExecuteAsync(EnsembleModel ensemble, ArmModel arm, ModelInput input, CallLane lane, CancellationToken cancellationToken)
     {
-        var outcomes = await fanOut.ExecuteAsync(arm.Members, ensemble, input, cancellationToken).ConfigureAwait(false);
+        var outcomes = await fanOut.ExecuteAsync(arm.Members, ensemble, input, lane, cancellationToken).ConfigureAwait(false);
         return Aggregate(ensemble, arm, input.BatchSize, outcomes, cancellationToken.IsCancellationRequested);
     }
 
@@ -59,14 +59,14 @@ public sealed class EnsembleExecutor(FanOutExecutor fanOut, AggregationStrategie
             };
         }
 
-        string reason;
+        string detail;
         IReadOnlyList<string> categories;
         if (answered.Count == outcomes.Length)
         {
             if (!strategies.TryGet(arm.Strategy, out var strategy))
             {
                 // The validator rejects unknown names; this only guards a registration mismatch.
-                reason = $"strategy '{arm.Strategy}' is not registered";
+                detail = $"strategy '{arm.Strategy}' is not registered";
             }
             else
             {
@@ -84,7 +84,7 @@ public sealed class EnsembleExecutor(FanOutExecutor fanOut, AggregationStrategie
                     };
                 }
 
-                reason = result.FailureReason ?? "the strategy failed";
+                detail = result.FailureReason ?? "the strategy failed";
             }
 
             categories = [StrategyFailedCategory];
@@ -92,19 +92,21 @@ public sealed class EnsembleExecutor(FanOutExecutor fanOut, AggregationStrategie
         else
         {
             var failed = outcomes.Where(o => !o.Succeeded).ToArray();
-            reason = string.Join("; ", failed.Select(o => o.Describe()));
+            detail = string.Join("; ", failed.Select(o => o.Describe()));
             categories = failed.Select(o => o.Failure.ToKey()).Distinct().ToArray();
         }
 
         if (answered.Count < ensemble.Quorum || answered.Count == 0)
         {
+            // The client learns which members failed and how, in codes; endpoints and the workers' words go to the logs.
             return new EnsembleResult
             {
                 Kind = EnsembleResultKind.Unavailable,
                 Outcomes = outcomes,
                 MembersAnswered = answered.Count,
-                Message = $"ensemble '{ensemble.Name}' arm '{arm.Name}': {answered.Count} of {outcomes.Length} members answered, " +
-                          $"quorum is {ensemble.Quorum}: {string.Join("; ", outcomes.Select(o => o.Describe()))}",
+                Message = $"ensemble '{ensemble.Name}' arm '{arm.Name}': {answered.Count} of {outcomes.Length} members answered, quorum is {ensemble.Quorum} " +
+                          $"({FallbackReasons.Of(outcomes, allAnswered: false)})",
+                Detail = string.Join("; ", outcomes.Select(o => o.Describe())),
             };
         }
 
@@ -116,7 +118,8 @@ public sealed class EnsembleExecutor(FanOutExecutor fanOut, AggregationStrategie
             Predictions = bagging.Predictions,
             Strategy = StrategyNames.Bagging,
             Fallback = true,
-            FallbackReason = $"{arm.Strategy} could not complete: {reason}",
+            FallbackReason = FallbackReasons.Of(outcomes, answered.Count == outcomes.Length),
+            Detail = $"{arm.Strategy} could not complete: {detail}",
             FallbackCategories = categories,
             MembersAnswered = answered.Count,
             Outcomes = outcomes,

@@ -16,7 +16,14 @@ public sealed record EnsembleResult
 
     public bool Fallback { get; init; }
 
+    /// <summary>
+    /// For the client: why the arm's strategy could not complete, as short codes (<see cref="FallbackReasons"/>),
+    /// e.g. "m2: member_timeout" or "m2: breaker_open, m3: member_error"; null when no fallback.
+    /// </summary>
     public string? FallbackReason { get; init; }
+
+    /// <summary>For logs and operators only: the fallback's or the failure's detail, endpoints and workers' words included.</summary>
+    public string? Detail { get; init; }
 
     /// <summary>Stable keys of the fallback's causes (failure kinds, or strategy_failed), for statistics.</summary>
     public IReadOnlyList<string> FallbackCategories { get; init; } = [];
@@ -25,6 +32,6 @@ public sealed record EnsembleResult
 
     public required IReadOnlyList<MemberOutcome> Outcomes { get; init; }
 
-    /// <summary>For <see cref="EnsembleResultKind.Unavailable"/>: every member and its failure.</summary>
+    /// <summary>For the client: why there is no answer (members and failure codes, or a rejection's reason); no endpoints.</summary>
     public string? Message { get; init; }
 }

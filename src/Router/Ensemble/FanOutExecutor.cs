@@ -8,12 +8,12 @@ namespace EnsembleGrpc.Router.Ensemble;
 public sealed class FanOutExecutor(IMemberInvoker invoker, TimeProvider timeProvider)
 {
     public async Task<MemberOutcome[]> ExecuteAsync(
-        IReadOnlyList<MemberModel> members, EnsembleModel ensemble, ModelInput input, CancellationToken cancellationToken)
+        IReadOnlyList<MemberModel> members, EnsembleModel ensemble, ModelInput input, CallLane lane, CancellationToken cancellationToken)
     {
         var calls = new Task<MemberOutcome>[members.Count];
         for (int i = 0; i < members.Count; i++)
         {
-            calls[i] = InvokeSafelyAsync(members[i], ensemble, input, cancellationToken);
+            calls[i] = InvokeSafelyAsync(members[i], ensemble, input, lane, cancellationToken);
         }
 
         return await Task.WhenAll(calls).ConfigureAwait(false);
@@ -22,12 +22,12 @@ public sealed class FanOutExecutor(IMemberInvoker invoker, TimeProvider timeProv
     // The invoker promises not to throw; this guard keeps that promise even for a buggy invoker, because one
     // exception escaping Task.WhenAll would lose every other member's outcome.
     private async Task<MemberOutcome> InvokeSafelyAsync(
-        MemberModel member, EnsembleModel ensemble, ModelInput input, CancellationToken cancellationToken)
+        MemberModel member, EnsembleModel ensemble, ModelInput input, CallLane lane, CancellationToken cancellationToken)
     {
         long started = timeProvider.GetTimestamp();
         try
         {
-            return await invoker.InvokeAsync(member, ensemble, input, cancellationToken).ConfigureAwait(false);
+            return await invoker.InvokeAsync(member, ensemble, input, lane, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -26,4 +26,7 @@ public enum MemberFailureKind
 
     /// <summary>The worker's queue is full (RESOURCE_EXHAUSTED): it is busy, not broken.</summary>
     Overloaded,
+
+    /// <summary>A shadow copy not sent because the primary path was busy or the shadow's queue full: never the worker's fault.</summary>
+    Shed,
 }

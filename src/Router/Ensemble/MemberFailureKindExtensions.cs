@@ -16,6 +16,7 @@ public static class MemberFailureKindExtensions
         MemberFailureKind.RejectedOutOfRange => "rejected_out_of_range",
         MemberFailureKind.RejectedPrecondition => "rejected_failed_precondition",
         MemberFailureKind.Overloaded => "overloaded",
+        MemberFailureKind.Shed => "shed",
         _ => "unknown_kind",
     };
 

@@ -1,6 +1,9 @@
 namespace EnsembleGrpc.Router.Ensemble;
 
-/// <summary>The strategy names of the routing file and of the <c>ensemble_strategy</c> request/response parameter.</summary>
+/// <summary>
+/// The names of the built-in strategies (in the routing file and the <c>ensemble_strategy</c> request/response
+/// parameter). What is accepted is whatever is registered: ask <see cref="AggregationStrategies.Names"/>.
+/// </summary>
 public static class StrategyNames
 {
     public const string Bagging = "bagging";

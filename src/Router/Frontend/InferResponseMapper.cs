@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using EnsembleGrpc.Protocol;
+using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Ensemble;
-using EnsembleGrpc.Router.Traffic;
 using Google.Protobuf;
 
 namespace EnsembleGrpc.Router.Frontend;
@@ -9,18 +9,19 @@ namespace EnsembleGrpc.Router.Frontend;
 /// <summary>Builds the protocol response of an answered request; raw contents when the request came raw.</summary>
 public static class InferResponseMapper
 {
-    public static ModelInferResponse ToResponse(string modelName, string requestId, RoutedResult routed, bool revealArm, bool raw, HashSet<string>? outputs)
+    public static ModelInferResponse ToResponse(InferenceOutcome outcome, bool raw, HashSet<string>? outputs)
     {
-        var result = routed.Result;
+        var result = outcome.Result!;
+        var ensemble = outcome.Ensemble!;
         int batch = result.Predictions!.Length;
-        var response = new ModelInferResponse { ModelName = modelName, ModelVersion = "1", Id = requestId };
+        var response = new ModelInferResponse { ModelName = ensemble.Name, ModelVersion = RouterEngine.Version, Id = outcome.RequestId };
         response.Parameters[ResponseParameters.EnsembleStrategy] = new InferParameter { StringParam = result.Strategy };
         response.Parameters[ResponseParameters.Fallback] = new InferParameter { BoolParam = result.Fallback };
         response.Parameters[ResponseParameters.FallbackReason] = new InferParameter { StringParam = result.FallbackReason ?? "" };
         response.Parameters[ResponseParameters.MembersAnswered] = new InferParameter { Int64Param = result.MembersAnswered };
-        if (revealArm)
+        if (ensemble.RevealArm)
         {
-            response.Parameters[ResponseParameters.Arm] = new InferParameter { StringParam = routed.Arm.Name };
+            response.Parameters[ResponseParameters.Arm] = new InferParameter { StringParam = outcome.Arm!.Name };
         }
 
         if (outputs is null || outputs.Contains(ResponseParameters.ProbabilitiesOutput))

@@ -1,27 +1,30 @@
+using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Ensemble;
 using Grpc.Core;
 
 namespace EnsembleGrpc.Router.Frontend;
 
-/// <summary>The status of a result without an answer: the one place where member failure kinds become codes.</summary>
+/// <summary>The one place where the engine's errors become gRPC status codes.</summary>
 public static class ResultStatus
 {
-    public static Status Of(EnsembleResult result)
+    /// <summary>
+    /// The status of an outcome without an answer. A cancelled request is DEADLINE_EXCEEDED when its deadline passed
+    /// (<paramref name="deadlinePassed"/>), else CANCELLED. The engine's messages are safe for clients; a worker's
+    /// message can quote the caller's input, so BoundedStatusInterceptor bounds it with every other status.
+    /// </summary>
+    public static Status Of(InferenceOutcome outcome, bool deadlinePassed)
     {
-        // A worker's message can quote the caller's input: BoundedStatusInterceptor bounds it with every other status.
-        string message = result.Message ?? "no member answered";
-        if (result.Kind == EnsembleResultKind.Rejected)
+        string message = outcome.Message ?? "no member answered";
+        return outcome.Error switch
         {
-            var kind = result.Outcomes.Select(o => o.Failure).FirstOrDefault(k => k.IsCallerBlamed());
-            return new Status(CodeOf(kind), message);
-        }
-
-        // Every member that did not answer was busy: the client may retry later (RESOURCE_EXHAUSTED, as the workers
-        // say it), and nothing is broken. Any other mix is UNAVAILABLE.
-        var failed = result.Outcomes.Where(o => !o.Succeeded).ToArray();
-        return failed.Length > 0 && failed.All(o => o.Failure == MemberFailureKind.Overloaded)
-            ? new Status(StatusCode.ResourceExhausted, message)
-            : new Status(StatusCode.Unavailable, message);
+            RouterError.ModelNotFound or RouterError.VersionNotFound => new Status(StatusCode.NotFound, message),
+            RouterError.InvalidInput => new Status(StatusCode.InvalidArgument, message),
+            RouterError.Rejected => new Status(CodeOf(outcome.RejectedAs), message),
+            RouterError.Overloaded => new Status(StatusCode.ResourceExhausted, message),
+            RouterError.Cancelled when deadlinePassed => new Status(StatusCode.DeadlineExceeded, "the deadline passed before the ensemble answered"),
+            RouterError.Cancelled => new Status(StatusCode.Cancelled, "the call was cancelled"),
+            _ => new Status(StatusCode.Unavailable, message),
+        };
     }
 
     /// <summary>The worker's own code for a rejection; INVALID_ARGUMENT when the kind is not one.</summary>

@@ -1,9 +1,7 @@
 using EnsembleGrpc.Protocol;
-using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
-using EnsembleGrpc.Router.Preprocessing;
-using EnsembleGrpc.Router.Traffic;
 using Grpc.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -17,10 +15,7 @@ namespace EnsembleGrpc.Router.Frontend;
 /// ModelStatistics (config/README.md, "ModelStatistics of the router", says what every field means here).
 /// </summary>
 public sealed partial class RouterInferenceService(
-    RoutingConfigProvider config,
-    ImagePreprocessor preprocessor,
-    TrafficRouter router,
-    TrafficStatistics statistics,
+    RouterEngine engine,
     TimeProvider time,
     HealthCheckService health,
     ILogger<RouterInferenceService> logger) : GRPCInferenceService.GRPCInferenceServiceBase
@@ -29,7 +24,7 @@ public sealed partial class RouterInferenceService(
     public const string Platform = "ensemble";
 
     /// <summary>The one version of every ensemble.</summary>
-    public const string Version = "1";
+    public const string Version = RouterEngine.Version;
 
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
@@ -65,12 +60,12 @@ public sealed partial class RouterInferenceService(
     {
         // Name empty: every served ensemble (the version is then ignored, as Triton does).
         var ensembles = string.IsNullOrEmpty(request.Name)
-            ? config.Current.Ensembles.Values.OrderBy(e => e.Name, StringComparer.Ordinal)
+            ? engine.Ensembles.Values.OrderBy(e => e.Name, StringComparer.Ordinal)
             : (IEnumerable<EnsembleModel>)[Resolve(request.Name, request.Version)];
         var response = new ModelStatisticsResponse();
         foreach (var ensemble in ensembles)
         {
-            response.ModelStats.Add(StatisticsMapper.ToModelStatistics(ensemble.Name, statistics.Model(ensemble.Name).Snapshot(time.TimestampFrequency)));
+            response.ModelStats.Add(StatisticsMapper.ToModelStatistics(ensemble.Name, engine.Statistics(ensemble.Name).Snapshot(time.TimestampFrequency)));
         }
 
         return Task.FromResult(response);
@@ -79,99 +74,54 @@ public sealed partial class RouterInferenceService(
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         long arrival = time.GetTimestamp();
-        // Set once the model and version resolved: from then on every error is the model's failure (an unknown model
-        // or version has no statistics to count in).
-        ModelCounters? counters = null;
+        var outputs = InferRequestMapper.RequestedOutputs(request, out string? outputsError);
+        var tensor = InferRequestMapper.TryGetTensor(request, out string? tensorError);
+        var engineRequest = new InferenceRequest
+        {
+            Model = request.ModelName,
+            Version = request.ModelVersion,
+            Tensor = outputsError is null ? tensor : null,
+            TensorError = tensorError ?? outputsError,
+            Strategy = InferRequestMapper.StringParameter(request, ResponseParameters.EnsembleStrategy),
+            RoutingKey = InferRequestMapper.StringParameter(request, ResponseParameters.RoutingKey) ?? context.RequestHeaders.GetValue(ResponseParameters.RoutingKeyHeader),
+            Id = request.Id,
+            Arrival = arrival,
+            DecodeStart = arrival,
+        };
+
+        InferenceOutcome? outcome = null;
         try
         {
-            var ensemble = Resolve(request.ModelName, request.ModelVersion);
-            counters = statistics.Model(ensemble.Name);
-            return await InferAsync(ensemble, counters, arrival, request, context).ConfigureAwait(false);
+            outcome = await engine.InferAsync(engineRequest, context.CancellationToken).ConfigureAwait(false);
+            if (!outcome.Answered)
+            {
+                throw new RpcException(ResultStatus.Of(outcome, context.Deadline <= DateTime.UtcNow));
+            }
+
+            var response = InferResponseMapper.ToResponse(outcome, request.RawInputContents.Count > 0, outputs);
+            engine.RecordAnswered(outcome, arrival, arrival, time.GetTimestamp());
+            return response;
         }
         catch (RpcException)
         {
-            Failed(counters, arrival);
             throw;
-        }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
-        {
-            Failed(counters, arrival);
-            throw CallerGone(context);
         }
         catch (Exception ex)
         {
-            Failed(counters, arrival);
+            if (outcome is not null)
+            {
+                engine.RecordFailure(outcome, arrival);
+            }
+
             Log.Unexpected(logger, request.Id, ex);
             throw new RpcException(new Status(StatusCode.Internal, "internal error in the router; see its log"));
         }
     }
 
-    private async Task<ModelInferResponse> InferAsync(EnsembleModel ensemble, ModelCounters counters, long arrival, ModelInferRequest request, ServerCallContext context)
-    {
-        long decodeStart = time.GetTimestamp();
-        var tensor = InferRequestMapper.TryGetTensor(request, out string? error) ?? throw Invalid(error!);
-        var outputs = InferRequestMapper.RequestedOutputs(request, out error);
-        if (error is not null)
-        {
-            throw Invalid(error);
-        }
-
-        var preprocessed = preprocessor.Preprocess(tensor, ensemble.MaxBatchSize);
-        if (preprocessed.Input is null)
-        {
-            throw Invalid(preprocessed.Error!);
-        }
-
-        long inputReady = time.GetTimestamp();
-        string? strategy = InferRequestMapper.StringParameter(request, ResponseParameters.EnsembleStrategy);
-        string? routingKey = InferRequestMapper.StringParameter(request, ResponseParameters.RoutingKey)
-            ?? context.RequestHeaders.GetValue(ResponseParameters.RoutingKeyHeader);
-        var arm = router.SelectArm(ensemble, strategy, routingKey, out error) ?? throw Invalid(error!);
-
-        // The arm is recorded with the request id; a request without an id gets one, echoed so feedback can refer to it.
-        string requestId = string.IsNullOrEmpty(request.Id) ? Guid.NewGuid().ToString("N") : request.Id;
-        long fanOutStart = time.GetTimestamp();
-        var routed = await router.RouteAsync(ensemble, arm, preprocessed.Input, requestId, context.CancellationToken).ConfigureAwait(false);
-        long aggregated = time.GetTimestamp();
-        var response = routed.Result.Kind switch
-        {
-            EnsembleResultKind.Answered => InferResponseMapper.ToResponse(ensemble.Name, requestId, routed, ensemble.RevealArm, request.RawInputContents.Count > 0, outputs),
-            EnsembleResultKind.Unavailable or EnsembleResultKind.Rejected => throw new RpcException(ResultStatus.Of(routed.Result)),
-            _ => throw CallerGone(context),
-        };
-        long encoded = time.GetTimestamp();
-        counters.RecordSuccess(new RequestTimings(arrival, decodeStart, inputReady, fanOutStart, aggregated, encoded), preprocessed.Input.BatchSize, time.GetUtcNow().ToUnixTimeMilliseconds());
-        return response;
-    }
-
-    private void Failed(ModelCounters? counters, long arrival) => counters?.RecordFailure(time.GetTimestamp() - arrival);
-
-    /// <summary>
-    /// The served ensemble of that name and version, else NOT_FOUND naming what is served. Every ensemble is a virtual
-    /// model with one version, <see cref="Version"/>; an empty version means that one, as in Triton.
-    /// </summary>
-    private EnsembleModel Resolve(string name, string version)
-    {
-        var ensemble = FindEnsemble(name);
-        return version is "" or Version
-            ? ensemble
-            : throw new RpcException(new Status(StatusCode.NotFound, $"model '{name}' has only version {Version}; asked for '{version}'."));
-    }
-
-    private EnsembleModel FindEnsemble(string name)
-    {
-        var current = config.Current;
-        return current.Ensembles.TryGetValue(name, out var ensemble)
-            ? ensemble
-            : throw new RpcException(new Status(StatusCode.NotFound, $"model '{name}' is not served by this router; models: {string.Join(", ", current.Ensembles.Keys)}."));
-    }
-
-    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
-
-    private static RpcException CallerGone(ServerCallContext context) =>
-        context.Deadline <= DateTime.UtcNow
-            ? new RpcException(new Status(StatusCode.DeadlineExceeded, "the deadline passed before the ensemble answered"))
-            : new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
+    /// <summary>The served ensemble of that name and version, else NOT_FOUND naming what is served.</summary>
+    private EnsembleModel Resolve(string name, string version) =>
+        engine.Resolve(name, version, out var error, out string? message)
+            ?? throw new RpcException(ResultStatus.Of(InferenceOutcome.Failed(error, message!), deadlinePassed: false));
 
     private static ModelMetadataResponse.Types.TensorMetadata Tensor(string name, string datatype, params long[] shape)
     {

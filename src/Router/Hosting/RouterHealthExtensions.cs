@@ -1,8 +1,9 @@
 using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Workers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public static class RouterHealthExtensions
         {
             var options = sp.GetRequiredService<IOptions<RouterHealthOptions>>().Value;
             return new EndpointReachability(
+                sp.GetRequiredService<IWorkerClient>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<EndpointReachability>>(),
                 TimeSpan.FromMilliseconds(options.ProbeTimeoutMs),

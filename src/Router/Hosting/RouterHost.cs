@@ -57,6 +57,7 @@ public sealed class RouterHost : IAsyncDisposable
             .AddEnsembles()
             .AddRouterResilience()
             .AddTraffic()
+            .AddRouterEngine()
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();
         builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));

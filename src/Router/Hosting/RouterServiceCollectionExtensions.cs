@@ -1,5 +1,12 @@
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Engine;
+using EnsembleGrpc.Router.Ensemble.Batching;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Ensemble.Strategies.Bagging;
+using EnsembleGrpc.Router.Ensemble.Strategies.Best;
+using EnsembleGrpc.Router.Ensemble.Strategies.Boosting;
+using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
+using EnsembleGrpc.Router.Ensemble.Strategies.Vote;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Preprocessing;
@@ -7,6 +14,7 @@ using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Traffic.Feedback;
+using EnsembleGrpc.Router.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +33,6 @@ public static class RouterServiceCollectionExtensions
     public static IServiceCollection AddRouterConfiguration(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IMetaModelLoader, OnnxMetaModelLoader>();
         services.TryAddSingleton<RoutingConfigValidator>();
         services.TryAddSingleton<RouterModelBuilder>();
         services.TryAddSingleton(sp => new RoutingConfigProvider(
@@ -70,6 +77,7 @@ public static class RouterServiceCollectionExtensions
     public static IServiceCollection AddEnsembles(this IServiceCollection services)
     {
         services.TryAddSingleton(Random.Shared);
+        services.TryAddSingleton<IMetaModelLoader, OnnxMetaModelLoader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, BaggingStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, BoostingStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAggregationStrategy, StackingStrategy>());
@@ -85,9 +93,13 @@ public static class RouterServiceCollectionExtensions
     public static IServiceCollection AddRouterResilience(this IServiceCollection services)
     {
         services.AddOptions<WorkerClientOptions>();
+        services.AddOptions<MemberBatchingOptions>().BindConfiguration(MemberBatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<EndpointRegistry>();
         services.TryAddSingleton<IWorkerClient, GrpcWorkerClient>();
-        services.TryAddSingleton<IMemberInvoker, ResilientMemberInvoker>();
+        services.TryAddSingleton<ResilientMemberInvoker>();
+        // Micro-batching in front of the resilient calls: one worker call carries every request waiting for it.
+        services.TryAddSingleton<IMemberInvoker>(sp => new BatchingMemberInvoker(
+            sp.GetRequiredService<ResilientMemberInvoker>(), sp.GetRequiredService<IOptions<MemberBatchingOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
@@ -111,6 +123,13 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton<ShadowDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ShadowDispatcher>());
         services.TryAddSingleton<TrafficRouter>();
+        return services;
+    }
+
+    /// <summary>The protocol-free entry point every front end calls.</summary>
+    public static IServiceCollection AddRouterEngine(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RouterEngine>();
         return services;
     }
 

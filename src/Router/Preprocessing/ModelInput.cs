@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Google.Protobuf;
 
 namespace EnsembleGrpc.Router.Preprocessing;
 
@@ -13,7 +12,7 @@ public sealed class ModelInput
     public const int Width = 28;
     public const int PixelsPerImage = Height * Width;
 
-    private ByteString? _raw;
+    private byte[]? _bytes;
 
     public ModelInput(float[] data, int batchSize)
     {
@@ -36,8 +35,8 @@ public sealed class ModelInput
     public long[] Shape => [BatchSize, 1, Height, Width];
 
     /// <summary>
-    /// Little-endian raw bytes for the workers' raw_input_contents, serialised once and shared by every member call
-    /// (a benign race may serialise twice; both results are equal).
+    /// The values as little-endian bytes (the protocol's raw contents), made once and shared by every member call
+    /// (a benign race may make them twice; both are equal). Read-only by contract, like <see cref="Data"/>.
     /// </summary>
-    public ByteString RawBytes => _raw ??= ByteString.CopyFrom(MemoryMarshal.AsBytes(Data.AsSpan()));
+    public ReadOnlyMemory<byte> Bytes => _bytes ??= MemoryMarshal.AsBytes(Data.AsSpan()).ToArray();
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using EnsembleGrpc.Hosting;
-using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Configuration;
-using Grpc.Net.Client;
+using EnsembleGrpc.Router.Workers;
 using Microsoft.Extensions.Logging;
 
 namespace EnsembleGrpc.Router.Resilience;
@@ -15,9 +13,8 @@ namespace EnsembleGrpc.Router.Resilience;
 /// balancers and clients never multiply into a storm of calls to the workers. The probe calls go around the
 /// resilience pipelines: they count in no statistics and in no breaker.
 /// </summary>
-public sealed partial class EndpointReachability(TimeProvider timeProvider, ILogger<EndpointReachability> logger, TimeSpan probeTimeout, TimeSpan freshness) : IDisposable
+public sealed partial class EndpointReachability(IWorkerClient client, TimeProvider timeProvider, ILogger<EndpointReachability> logger, TimeSpan probeTimeout, TimeSpan freshness)
 {
-    private readonly ConcurrentDictionary<string, Lazy<(GrpcChannel Channel, GRPCInferenceService.GRPCInferenceServiceClient Client)>> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Endpoint, string Model, string Version), bool> _last = new();
     private readonly Lock _gate = new();
     private Task<IReadOnlyDictionary<(string Endpoint, string Model, string Version), bool>>? _probe;
@@ -42,14 +39,6 @@ public sealed partial class EndpointReachability(TimeProvider timeProvider, ILog
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var lazy in _clients.Values.Where(l => l.IsValueCreated))
-        {
-            lazy.Value.Channel.Dispose();
-        }
-    }
-
     private async Task<IReadOnlyDictionary<(string Endpoint, string Model, string Version), bool>> ProbeAllAsync(RouterModel model)
     {
         var targets = model.Ensembles.Values.SelectMany(e => e.Members)
@@ -68,24 +57,8 @@ public sealed partial class EndpointReachability(TimeProvider timeProvider, ILog
 
     private async Task<bool> ProbeOneAsync((string Endpoint, string Model, string Version) target)
     {
-        bool ready;
-        string reason;
         using var budget = new CancellationTokenSource(probeTimeout, timeProvider);
-        try
-        {
-            var client = Client(target.Endpoint);
-            var deadline = timeProvider.GetUtcNow().UtcDateTime + probeTimeout;
-            var response = await client.ModelReadyAsync(
-                new ModelReadyRequest { Name = target.Model, Version = target.Version }, deadline: deadline, cancellationToken: budget.Token).ConfigureAwait(false);
-            ready = response.Ready;
-            reason = ready ? "ready" : "the model is not ready";
-        }
-        catch (Exception ex) when (ex is Grpc.Core.RpcException or OperationCanceledException or HttpRequestException)
-        {
-            ready = false;
-            reason = ex is Grpc.Core.RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : $"no answer within {probeTimeout.TotalMilliseconds:0} ms";
-        }
-
+        var (ready, reason) = await client.ProbeReadyAsync(target.Endpoint, target.Model, target.Version, probeTimeout, budget.Token).ConfigureAwait(false);
         bool? before = _last.TryGetValue(target, out var previous) ? previous : null;
         _last[target] = ready;
         if (before != ready)
@@ -102,13 +75,6 @@ public sealed partial class EndpointReachability(TimeProvider timeProvider, ILog
 
         return ready;
     }
-
-    private GRPCInferenceService.GRPCInferenceServiceClient Client(string endpoint) =>
-        _clients.GetOrAdd(endpoint, static address => new Lazy<(GrpcChannel, GRPCInferenceService.GRPCInferenceServiceClient)>(() =>
-        {
-            var channel = GrpcChannels.Create(address, new GrpcClientSettings { EnableMultipleHttp2Connections = false });
-            return (channel, new GRPCInferenceService.GRPCInferenceServiceClient(channel));
-        })).Value.Client;
 
     private static partial class Log
     {

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Workers;
 using Microsoft.Extensions.Logging;
-using Polly;
 using Polly.CircuitBreaker;
+using Polly;
 
 namespace EnsembleGrpc.Router.Resilience;
 
@@ -24,10 +26,10 @@ public sealed partial class EndpointRegistry(TimeProvider timeProvider, ILogger<
     private EndpointState Create(string address, EndpointSettings settings)
     {
         var breaker = new CircuitBreakerStateProvider();
-        var pipeline = new ResiliencePipelineBuilder<float[]> { Name = address, TimeProvider = timeProvider }
+        var pipeline = new ResiliencePipelineBuilder<WorkerReply> { Name = address, TimeProvider = timeProvider }
             // The breaker is outermost so that it sees the timeout as TimeoutRejectedException (a worker failure) and
             // the caller's cancellation with the caller's own token, which WorkerFailures does not count.
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<float[]>
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<WorkerReply>
             {
                 FailureRatio = settings.Breaker.FailureRatio,
                 MinimumThroughput = settings.Breaker.MinimumThroughput,
@@ -37,17 +39,17 @@ public sealed partial class EndpointRegistry(TimeProvider timeProvider, ILogger<
                 ShouldHandle = static args => new ValueTask<bool>(WorkerFailures.IsWorkerFailure(args.Outcome, args.Context.CancellationToken)),
                 OnOpened = args =>
                 {
-                    Log.BreakerOpened(logger, address, args.BreakDuration.TotalMilliseconds);
+                    Log.BreakerOpened(logger, address, settings.Lane, args.BreakDuration.TotalMilliseconds);
                     return default;
                 },
                 OnHalfOpened = _ =>
                 {
-                    Log.BreakerHalfOpened(logger, address);
+                    Log.BreakerHalfOpened(logger, address, settings.Lane);
                     return default;
                 },
                 OnClosed = _ =>
                 {
-                    Log.BreakerClosed(logger, address);
+                    Log.BreakerClosed(logger, address, settings.Lane);
                     return default;
                 },
             })
@@ -58,13 +60,13 @@ public sealed partial class EndpointRegistry(TimeProvider timeProvider, ILogger<
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 300, EventName = "BreakerOpened", Level = LogLevel.Warning, Message = "Circuit breaker of worker {Endpoint} opened for {BreakMs} ms.")]
-        public static partial void BreakerOpened(ILogger logger, string endpoint, double breakMs);
+        [LoggerMessage(EventId = 300, EventName = "BreakerOpened", Level = LogLevel.Warning, Message = "Circuit breaker of worker {Endpoint} ({Lane} calls) opened for {BreakMs} ms.")]
+        public static partial void BreakerOpened(ILogger logger, string endpoint, CallLane lane, double breakMs);
 
-        [LoggerMessage(EventId = 301, EventName = "BreakerHalfOpened", Level = LogLevel.Information, Message = "Circuit breaker of worker {Endpoint} is half-open: the next call probes it.")]
-        public static partial void BreakerHalfOpened(ILogger logger, string endpoint);
+        [LoggerMessage(EventId = 301, EventName = "BreakerHalfOpened", Level = LogLevel.Information, Message = "Circuit breaker of worker {Endpoint} ({Lane} calls) is half-open: the next call probes it.")]
+        public static partial void BreakerHalfOpened(ILogger logger, string endpoint, CallLane lane);
 
-        [LoggerMessage(EventId = 302, EventName = "BreakerClosed", Level = LogLevel.Information, Message = "Circuit breaker of worker {Endpoint} closed: the worker answers again.")]
-        public static partial void BreakerClosed(ILogger logger, string endpoint);
+        [LoggerMessage(EventId = 302, EventName = "BreakerClosed", Level = LogLevel.Information, Message = "Circuit breaker of worker {Endpoint} ({Lane} calls) closed: the worker answers again.")]
+        public static partial void BreakerClosed(ILogger logger, string endpoint, CallLane lane);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Polly;
+using EnsembleGrpc.Router.Workers;
 using Polly.CircuitBreaker;
+using Polly;
 
 namespace EnsembleGrpc.Router.Resilience;
 
@@ -14,7 +15,7 @@ public sealed class EndpointState
     private long _successes;
     private int _inFlight;
 
-    public EndpointState(string address, EndpointSettings settings, ResiliencePipeline<float[]> pipeline, CircuitBreakerStateProvider breaker)
+    public EndpointState(string address, EndpointSettings settings, ResiliencePipeline<WorkerReply> pipeline, CircuitBreakerStateProvider breaker)
     {
         Address = address;
         Settings = settings;
@@ -26,7 +27,7 @@ public sealed class EndpointState
 
     public EndpointSettings Settings { get; }
 
-    public ResiliencePipeline<float[]> Pipeline { get; }
+    public ResiliencePipeline<WorkerReply> Pipeline { get; }
 
     public CircuitBreakerStateProvider Breaker { get; }
 

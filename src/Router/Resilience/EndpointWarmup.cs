@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
-using Grpc.Core;
+using EnsembleGrpc.Router.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -132,39 +133,40 @@ public sealed partial class EndpointWarmup(
         {
             // The first call alone pays for the connection and the JIT; the rest go at once, so that they spread
             // over the channel's connections (round-robin) and open every one of them.
-            await CallAsync(endpoint, member, started, linked.Token).ConfigureAwait(false);
-            answered = 1;
-            var rest = new Task[settings.Calls - 1];
-            for (int i = 0; i < rest.Length; i++)
+            var failed = await CallAsync(endpoint, member, started, linked.Token).ConfigureAwait(false);
+            if (failed is null)
             {
-                rest[i] = CallAsync(endpoint, member, started, linked.Token);
+                answered = 1;
+                var rest = new Task<WorkerReply?>[settings.Calls - 1];
+                for (int i = 0; i < rest.Length; i++)
+                {
+                    rest[i] = CallAsync(endpoint, member, started, linked.Token);
+                }
+
+                var replies = await Task.WhenAll(rest).ConfigureAwait(false);
+                failed = replies.FirstOrDefault(r => r is not null);
+                answered += replies.Count(r => r is null);
             }
 
-            await Task.WhenAll(rest).ConfigureAwait(false);
-            answered = settings.Calls;
-            result = Result(WarmupOutcome.Ready, null);
-            Log.Ready(logger, endpoint, member.Model, answered, Milliseconds(result.Elapsed));
+            result = failed is null
+                ? Ready()
+                : Verdict(failed, budget.IsCancellationRequested || timeProvider.GetElapsedTime(started) >= settings.Timeout);
         }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The host is stopping (or its start was cancelled): no verdict on the worker.
             throw new OperationCanceledException(cancellationToken);
         }
-        catch (Exception ex)
+        catch (OperationCanceledException)
         {
-            // Which bound ran out is read from the clock, not from which exception won the race: the budget's timer
-            // and the call's deadline (the budget plus the client's slack) may fire in either order on a loaded machine.
-            bool budgetSpent = budget.IsCancellationRequested || timeProvider.GetElapsedTime(started) >= settings.Timeout;
-            var (outcome, reason) = Explain(ex, budgetSpent, settings.Timeout);
-            result = Result(outcome, reason);
-            if (outcome == WarmupOutcome.Unreachable)
-            {
-                Log.Unreachable(logger, endpoint, member.Model, reason, Milliseconds(result.Elapsed));
-            }
-            else
-            {
-                Log.Failed(logger, endpoint, member.Model, reason);
-            }
+            // The budget ran out while the client ignored its token (WaitAsync gave up on it).
+            result = Verdict(WorkerReply.Failed(MemberFailureKind.Timeout, "no answer"), budgetSpent: true);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping while the calls failed: their failure says nothing about the worker.
+            throw new OperationCanceledException(cancellationToken);
         }
 
         _results[(endpoint, member.Model, member.Version)] = result;
@@ -172,57 +174,53 @@ public sealed partial class EndpointWarmup(
 
         WarmupResult Result(WarmupOutcome outcome, string? reason) =>
             new(endpoint, member.Model, member.Version, outcome, answered, timeProvider.GetElapsedTime(started), reason);
+
+        WarmupResult Ready()
+        {
+            var ready = Result(WarmupOutcome.Ready, null);
+            Log.Ready(logger, endpoint, member.Model, answered, Milliseconds(ready.Elapsed));
+            return ready;
+        }
+
+        WarmupResult Verdict(WorkerReply failed, bool budgetSpent)
+        {
+            // Which bound ran out is read from the clock, not from which failure won the race: the budget's timer
+            // and the call's deadline (the budget plus the client's slack) may fire in either order on a loaded machine.
+            var (outcome, reason) = Explain(failed, budgetSpent, settings.Timeout);
+            var verdict = Result(outcome, reason);
+            if (outcome == WarmupOutcome.Unreachable)
+            {
+                Log.Unreachable(logger, endpoint, member.Model, reason, Milliseconds(verdict.Elapsed));
+            }
+            else
+            {
+                Log.Failed(logger, endpoint, member.Model, reason);
+            }
+
+            return verdict;
+        }
     }
 
-    /// <summary>One call, bounded by what is left of the budget even when the client ignores its token.</summary>
-    private Task CallAsync(string endpoint, MemberModel member, long started, CancellationToken cancellationToken)
+    /// <summary>One call, bounded by what is left of the budget even when the client ignores its token; null when it answered.</summary>
+    private async Task<WorkerReply?> CallAsync(string endpoint, MemberModel member, long started, CancellationToken cancellationToken)
     {
         var left = settings.Timeout - timeProvider.GetElapsedTime(started);
-        return client.InferAsync(endpoint, member, Zeros, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), cancellationToken)
-            .WaitAsync(cancellationToken);
+        var reply = await client.InferAsync(endpoint, member, Zeros, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), cancellationToken)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        return reply.Succeeded ? null : reply;
     }
 
-    internal static (WarmupOutcome Outcome, string Reason) Explain(Exception exception, bool budgetSpent, TimeSpan timeout) => exception switch
+    internal static (WarmupOutcome Outcome, string Reason) Explain(WorkerReply failed, bool budgetSpent, TimeSpan timeout) => failed switch
     {
-        // The call's only deadline is derived from the budget, so DEADLINE_EXCEEDED is the budget running out too.
+        // The call's only deadline is derived from the budget, so a timeout or a cancellation is the budget running out.
         _ when budgetSpent => (WarmupOutcome.Unreachable, $"no answer within {Milliseconds(timeout)} ms"),
-        RpcException { StatusCode: StatusCode.DeadlineExceeded } => (WarmupOutcome.Unreachable, $"no answer within {Milliseconds(timeout)} ms"),
-        // No connection (refused, reset, name not resolved): the transport's exception rides on the status, and its
-        // innermost socket error says why ("Unavailable: Error connecting to subchannel" alone does not).
-        RpcException { Status.DebugException: { } transport } rpc when IsTransport(transport)
-            => (WarmupOutcome.Unreachable, $"{rpc.StatusCode}: {RootCause(transport)}"),
+        { Failure: MemberFailureKind.Timeout or MemberFailureKind.Cancelled } => (WarmupOutcome.Unreachable, $"no answer within {Milliseconds(timeout)} ms"),
+        // No connection (refused, reset, name not resolved): the worker client names the socket error.
+        { Unreachable: true } => (WarmupOutcome.Unreachable, failed.Error ?? "no connection"),
+        { Failure: MemberFailureKind.InvalidOutput } => (WarmupOutcome.Failed, $"invalid output: {failed.Error}"),
         // Anything else is the worker's answer: it is reachable, but does not serve the model (yet).
-        RpcException rpc => (WarmupOutcome.Failed, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
-        InvalidDataException invalid => (WarmupOutcome.Failed, $"invalid output: {invalid.Message}"),
-        _ => (WarmupOutcome.Unreachable, $"{exception.GetType().Name}: {exception.Message}"),
+        _ => (WarmupOutcome.Failed, failed.Error ?? failed.Failure.ToKey()),
     };
-
-    private static bool IsTransport(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The innermost socket error (e.g. "Connection refused"), else the innermost exception's message.</summary>
-    internal static string RootCause(Exception exception)
-    {
-        var innermost = exception;
-        System.Net.Sockets.SocketException? socket = null;
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            innermost = e;
-            socket = e as System.Net.Sockets.SocketException ?? socket;
-        }
-
-        return socket is not null ? $"{socket.Message} ({socket.SocketErrorCode})" : innermost.Message;
-    }
 
     private static long Milliseconds(TimeSpan span) => (long)Math.Round(span.TotalMilliseconds);
 

@@ -1,63 +1,41 @@
-using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
-using Grpc.Core;
+using EnsembleGrpc.Router.Workers;
+using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-using Polly;
 
 namespace EnsembleGrpc.Router.Resilience;
 
 /// <summary>
-/// Calls a member: picks a replica, runs the call through that endpoint's pipeline with outcomes as values
-/// (<see cref="ResiliencePipeline{T}.ExecuteOutcomeAsync"/>), and classifies the outcome.
+/// Calls a member: picks a replica, runs the call through that endpoint's pipeline (breaker around a timeout) with
+/// outcomes as values (<see cref="ResiliencePipeline{T}.ExecuteOutcomeAsync"/>), and turns the outcome into a
+/// <see cref="MemberOutcome"/>.
 /// </summary>
 public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistry registry, Random random, TimeProvider timeProvider) : IMemberInvoker
 {
-    public async Task<MemberOutcome> InvokeAsync(MemberModel member, EnsembleModel ensemble, ModelInput input, CancellationToken cancellationToken)
+    public async Task<MemberOutcome> InvokeAsync(MemberModel member, EnsembleModel ensemble, ModelInput input, CallLane lane, CancellationToken cancellationToken)
     {
-        var settings = new EndpointSettings(ensemble.Timeout, ensemble.Breaker);
-        var replicas = new EndpointState[member.Endpoints.Count];
-        for (int i = 0; i < replicas.Length; i++)
-        {
-            replicas[i] = registry.Get(member.Endpoints[i], settings);
-        }
-
-        var endpoint = ReplicaBalancer.Pick(replicas, random);
+        var endpoint = PickReplica(member, new EndpointSettings(ensemble.Timeout, ensemble.Breaker, lane));
         long started = timeProvider.GetTimestamp();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         endpoint.Enter();
-        Outcome<float[]> outcome;
+        Outcome<WorkerReply> outcome;
         try
         {
             outcome = await endpoint.Pipeline.ExecuteOutcomeAsync(
                 static async (ctx, state) =>
                 {
-                    try
-                    {
-                        return Outcome.FromResult(await state.Client.InferAsync(state.Address, state.Member, state.Input, state.Timeout, ctx.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (RpcException ex) when (ctx.CancellationToken.IsCancellationRequested)
-                    {
-                        // The transport may report our own cancellation (the timeout's or the caller's) as CANCELLED;
-                        // as an OperationCanceledException it is recognised as a timeout by Polly and as the caller's by us.
-                        return Outcome.FromException<float[]>(new OperationCanceledException(ex.Status.Detail, ex, ctx.CancellationToken));
-                    }
-                    catch (RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
-                    {
-                        // The only deadline the worker call carries is ours (timeout + slack; the caller's is not
-                        // propagated), so DEADLINE_EXCEEDED, whether our client's deadline timer fired before Polly's
-                        // timeout did (timers race under load or cold JIT) or the worker answered it, is our timeout.
-                        return Outcome.FromException<float[]>(new TimeoutRejectedException($"{ex.StatusCode}: {ex.Status.Detail}", state.Timeout, ex));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<float[]>(ex);
-                    }
+                    var reply = await state.Client.InferAsync(state.Address, state.Member, state.Input, state.Timeout, ctx.CancellationToken).ConfigureAwait(false);
+                    // Our own cancellation (the timeout's or the caller's) as an exception: Polly's timeout strategy
+                    // recognises its own and turns it into TimeoutRejectedException; the caller's is the caller's.
+                    return reply.Failure == MemberFailureKind.Cancelled
+                        ? Outcome.FromException<WorkerReply>(new OperationCanceledException(reply.Error, ctx.CancellationToken))
+                        : Outcome.FromResult(reply);
                 },
                 context,
-                (Client: client, Address: endpoint.Address, Member: member, Input: input, Timeout: ensemble.Timeout)).ConfigureAwait(false);
+                (Client: client, endpoint.Address, Member: member, Input: input, ensemble.Timeout)).ConfigureAwait(false);
         }
         finally
         {
@@ -66,13 +44,13 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
         }
 
         var latency = timeProvider.GetElapsedTime(started);
-        if (outcome.Exception is null)
+        var (kind, message, probabilities) = Classify(outcome, cancellationToken, ensemble.Timeout);
+        if (kind == MemberFailureKind.None)
         {
             endpoint.RecordSuccess();
-            return MemberOutcome.Success(member.Name, endpoint.Address, outcome.Result!, latency);
+            return MemberOutcome.Success(member.Name, endpoint.Address, probabilities!, latency);
         }
 
-        var (kind, message) = Classify(outcome.Exception, cancellationToken, ensemble.Timeout);
         if (kind != MemberFailureKind.Cancelled)
         {
             // Counted by kind for the statistics; only the breaker decides (WorkerFailures) what is the worker's fault.
@@ -84,20 +62,35 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
     }
 
     /// <summary>
-    /// Why a call failed. The caller's cancellation (or its deadline) comes first: it never counts against the worker.
-    /// Our own timeout, whether Polly's or a DEADLINE_EXCEEDED of the deadline we sent, is always a timeout. A status
-    /// in which the worker blamed the request or said it is busy is a rejection (<see cref="WorkerFailures.Rejection"/>).
+    /// What the pipeline's outcome means. The caller's cancellation (or its deadline) comes first: it never counts
+    /// against the worker. Polly's timeout is a timeout; an open breaker is <see cref="MemberFailureKind.BreakerOpen"/>;
+    /// a reply is what the worker client classified (<see cref="WorkerCallFailures"/>).
     /// </summary>
-    internal static (MemberFailureKind Kind, string Message) Classify(Exception exception, CancellationToken callerToken, TimeSpan timeout) => exception switch
+    internal static (MemberFailureKind Kind, string Message, float[]? Probabilities) Classify(Outcome<WorkerReply> outcome, CancellationToken callerToken, TimeSpan timeout) => outcome switch
     {
-        _ when callerToken.IsCancellationRequested => (MemberFailureKind.Cancelled, "the caller cancelled or its deadline passed"),
-        TimeoutRejectedException => (MemberFailureKind.Timeout, $"no answer within {timeout.TotalMilliseconds:0} ms"),
-        RpcException { StatusCode: StatusCode.DeadlineExceeded } => (MemberFailureKind.Timeout, $"no answer within {timeout.TotalMilliseconds:0} ms"),
-        BrokenCircuitException => (MemberFailureKind.BreakerOpen, "circuit breaker is open"),
-        RpcException rpc when WorkerFailures.Rejection(rpc.StatusCode) is not null => (WorkerFailures.Rejection(rpc.StatusCode)!.Value, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
-        RpcException rpc => (MemberFailureKind.WorkerError, $"{rpc.StatusCode}: {rpc.Status.Detail}"),
-        InvalidDataException invalid => (MemberFailureKind.InvalidOutput, invalid.Message),
-        OperationCanceledException => (MemberFailureKind.WorkerError, "the call was cancelled"),
-        _ => (MemberFailureKind.WorkerError, $"call failed ({exception.GetType().Name})"),
+        _ when callerToken.IsCancellationRequested => (MemberFailureKind.Cancelled, "the caller cancelled or its deadline passed", null),
+        { Exception: TimeoutRejectedException } => (MemberFailureKind.Timeout, $"no answer within {timeout.TotalMilliseconds:0} ms", null),
+        { Exception: BrokenCircuitException } => (MemberFailureKind.BreakerOpen, "circuit breaker is open", null),
+        { Exception: OperationCanceledException } => (MemberFailureKind.WorkerError, "the call was cancelled", null),
+        { Exception: { } other } => (MemberFailureKind.WorkerError, $"call failed ({other.GetType().Name})", null),
+        { Result: { Succeeded: true } reply } => (MemberFailureKind.None, "", reply.Probabilities),
+        { Result: { } reply } => (reply.Failure, reply.Error ?? reply.Failure.ToKey(), null),
+        _ => (MemberFailureKind.WorkerError, "no reply", null),
     };
+
+    private EndpointState PickReplica(MemberModel member, EndpointSettings settings)
+    {
+        if (member.Endpoints.Count == 1)
+        {
+            return registry.Get(member.Endpoints[0], settings);
+        }
+
+        var replicas = new EndpointState[member.Endpoints.Count];
+        for (int i = 0; i < replicas.Length; i++)
+        {
+            replicas[i] = registry.Get(member.Endpoints[i], settings);
+        }
+
+        return ReplicaBalancer.Pick(replicas, random);
+    }
 }

@@ -13,13 +13,22 @@ public sealed class ShadowCounters
     private long _rejected;
     private long _comparedRows;
     private long _agreedRows;
+    private long _shed;
     private readonly ConcurrentDictionary<MemberFailureKind, long> _rejectedByCause = new();
+    private readonly ConcurrentDictionary<MemberFailureKind, long> _errorsByCause = new();
 
     public LatencyRecorder Latency { get; } = new();
 
     public long Enqueued => Interlocked.Read(ref _enqueued);
 
+    /// <summary>Copies not run: the shadow queue was full, or the copy was shed (<see cref="Shed"/>).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Copies shed at a member because primary requests were waiting for it (the shadow's lower priority).</summary>
+    public long Shed => Interlocked.Read(ref _shed);
+
+    /// <summary>Member failures of the shadow runs in <see cref="Errors"/>, by kind (one run may count several).</summary>
+    public IReadOnlyDictionary<MemberFailureKind, long> ErrorsByCause => new Dictionary<MemberFailureKind, long>(_errorsByCause);
 
     public long Completed => Interlocked.Read(ref _completed);
 
@@ -42,8 +51,19 @@ public sealed class ShadowCounters
 
     public void RecordDropped() => Interlocked.Increment(ref _dropped);
 
-    public void RecordError(TimeSpan latency)
+    public void RecordShed()
     {
+        Interlocked.Increment(ref _shed);
+        Interlocked.Increment(ref _dropped);
+    }
+
+    public void RecordError(TimeSpan latency, IEnumerable<MemberFailureKind>? causes = null)
+    {
+        foreach (var cause in causes ?? [MemberFailureKind.WorkerError])
+        {
+            _errorsByCause.AddOrUpdate(cause, 1, static (_, n) => n + 1);
+        }
+
         Interlocked.Increment(ref _errors);
         Latency.Record(latency);
     }

@@ -133,7 +133,11 @@ public sealed partial class ShadowDispatcher(
         EnsembleResult result;
         try
         {
-            result = await executor.ExecuteAsync(item.Ensemble, item.Arm, item.Input, token).ConfigureAwait(false);
+            // Same members as the primary: their outputs are aggregated again with the shadow's strategy, no calls.
+            // Otherwise the shadow calls its members on its own lane (own breakers, lower priority, shed first).
+            result = item.PrimaryOutcomes is { } shared
+                ? executor.Aggregate(item.Ensemble, item.Arm, item.Input.BatchSize, shared, callerCancelled: false)
+                : await executor.ExecuteAsync(item.Ensemble, item.Arm, item.Input, CallLane.Shadow, token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -145,10 +149,16 @@ public sealed partial class ShadowDispatcher(
         var elapsed = timeProvider.GetElapsedTime(started);
         if (result.Kind != EnsembleResultKind.Answered || result.Predictions is null)
         {
-            if (result.Kind == EnsembleResultKind.Unavailable)
+            if (result.Kind == EnsembleResultKind.Unavailable && result.Outcomes.Any(o => o.Failure == MemberFailureKind.Shed))
             {
-                counters.RecordError(elapsed);
-                Log.ShadowUnavailable(logger, item.Ensemble.Name, item.RequestId, result.Message ?? "");
+                // Not run because the primary path was busy: a drop by design, not an error of the shadow.
+                counters.RecordShed();
+                Log.ShadowShed(logger, item.Ensemble.Name, item.RequestId);
+            }
+            else if (result.Kind == EnsembleResultKind.Unavailable)
+            {
+                counters.RecordError(elapsed, result.Outcomes.Where(o => !o.Succeeded).Select(o => o.Failure).Distinct());
+                Log.ShadowUnavailable(logger, item.Ensemble.Name, item.RequestId, result.Detail ?? result.Message ?? "");
             }
             else if (result.Kind == EnsembleResultKind.Rejected)
             {
@@ -193,6 +203,9 @@ public sealed partial class ShadowDispatcher(
 
         [LoggerMessage(EventId = 501, EventName = "ShadowFailed", Level = LogLevel.Warning, Message = "Shadow run of '{Ensemble}' for request {RequestId} failed ({Error}).")]
         public static partial void ShadowFailed(ILogger logger, string ensemble, string requestId, string error);
+
+        [LoggerMessage(EventId = 503, EventName = "ShadowShed", Level = LogLevel.Debug, Message = "Shadow copy of request {RequestId} of '{Ensemble}' shed: the primary path is busy.")]
+        public static partial void ShadowShed(ILogger logger, string ensemble, string requestId);
 
         [LoggerMessage(EventId = 502, EventName = "ShadowUnavailable", Level = LogLevel.Debug, Message = "Shadow arm of '{Ensemble}' gave no answer for request {RequestId}: {Message}")]
         public static partial void ShadowUnavailable(ILogger logger, string ensemble, string requestId, string message);

@@ -2,53 +2,28 @@ using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
-using EnsembleGrpc.Router.Traffic.Assignment;
 using Microsoft.Extensions.Logging;
 
 namespace EnsembleGrpc.Router.Traffic;
 
 /// <summary>
-/// The experiment around one request: choose the arm (the named strategy, else the weighted split, sticky by routing
-/// key), run it, record the arm with the request id and the outcome in the statistics, and give the shadow its copy.
+/// The experiment around one request once its arm is chosen: run the arm, record the arm with the request id and the
+/// outcome in the statistics, and give the shadow its copy (with the primary's member outputs when the shadow arm's
+/// members are the primary's, so that the shadow needs no worker call at all).
 /// </summary>
 public sealed partial class TrafficRouter(
     EnsembleExecutor executor,
     ShadowDispatcher shadow,
     TrafficStatistics statistics,
     RequestLedger ledger,
-    ITrafficAssignment assignment,
     Random random,
     TimeProvider timeProvider,
     ILogger<TrafficRouter> logger)
 {
-    /// <summary>The arm for a request, or null with <paramref name="error"/> when the named strategy has no arm.</summary>
-    public static ArmModel? SelectArm(EnsembleModel ensemble, string? strategy, string? routingKey, ITrafficAssignment assignment, out string? error)
-    {
-        error = null;
-        if (string.IsNullOrEmpty(strategy))
-        {
-            return assignment.Assign(ensemble, routingKey);
-        }
-
-        var arm = ensemble.FindArmByStrategy(strategy);
-        if (arm is null)
-        {
-            var available = ensemble.Arms.Select(a => a.Strategy).Distinct();
-            error = StrategyNames.All.Contains(strategy.ToLowerInvariant())
-                ? $"ensemble '{ensemble.Name}' has no arm with strategy '{strategy}'; available: {string.Join(", ", available)}."
-                : $"unknown ensemble_strategy '{strategy}'; strategies are {string.Join(", ", StrategyNames.All)} (this ensemble offers {string.Join(", ", available)}).";
-        }
-
-        return arm;
-    }
-
-    public ArmModel? SelectArm(EnsembleModel ensemble, string? strategy, string? routingKey, out string? error) =>
-        SelectArm(ensemble, strategy, routingKey, assignment, out error);
-
     public async Task<RoutedResult> RouteAsync(EnsembleModel ensemble, ArmModel arm, ModelInput input, string requestId, CancellationToken cancellationToken)
     {
         long started = timeProvider.GetTimestamp();
-        var result = await executor.ExecuteAsync(ensemble, arm, input, cancellationToken).ConfigureAwait(false);
+        var result = await executor.ExecuteAsync(ensemble, arm, input, CallLane.Primary, cancellationToken).ConfigureAwait(false);
         var latency = timeProvider.GetElapsedTime(started);
 
         // A rejection blames the request, not the worker that found it bad.
@@ -75,24 +50,65 @@ public sealed partial class TrafficRouter(
         if (result.Kind == EnsembleResultKind.Answered)
         {
             ledger.Record(new LedgerEntry(requestId, ensemble.Name, arm.Name, result.Strategy!, result.Predictions!));
-            Log.Served(logger, requestId, ensemble.Name, arm.Name, result.Strategy!, result.Fallback);
+            if (result.Fallback)
+            {
+                Log.Fallback(logger, requestId, ensemble.Name, arm.Name, result.Detail ?? "");
+            }
+            else
+            {
+                Log.Served(logger, requestId, ensemble.Name, arm.Name, result.Strategy!);
+            }
             if (ensemble.Shadow is { } shadowModel && shadowModel.Arm.Name != arm.Name && ShadowDispatcher.ShouldSample(shadowModel, random))
             {
-                shadow.TryEnqueue(new ShadowWorkItem(requestId, ensemble, shadowModel.Arm, input, result.Predictions!), shadowModel);
+                shadow.TryEnqueue(new ShadowWorkItem(requestId, ensemble, shadowModel.Arm, input, result.Predictions!, SharedOutcomes(shadowModel.Arm, result)), shadowModel);
             }
         }
         else
         {
-            Log.Unavailable(logger, requestId, ensemble.Name, arm.Name, result.Message ?? "");
+            Log.Unavailable(logger, requestId, ensemble.Name, arm.Name, result.Detail ?? result.Message ?? "");
         }
 
         return new RoutedResult(arm, result, latency);
     }
 
+    /// <summary>The primary's member outcomes in the shadow arm's member order, when it has them all; else null (the shadow calls its members).</summary>
+    internal static MemberOutcome[]? SharedOutcomes(ArmModel shadowArm, EnsembleResult primary)
+    {
+        var shared = new MemberOutcome[shadowArm.Members.Count];
+        for (int i = 0; i < shared.Length; i++)
+        {
+            var outcome = FindOutcome(primary.Outcomes, shadowArm.Members[i].Name);
+            if (outcome is null)
+            {
+                return null;
+            }
+
+            shared[i] = outcome;
+        }
+
+        return shared;
+    }
+
+    private static MemberOutcome? FindOutcome(IReadOnlyList<MemberOutcome> outcomes, string member)
+    {
+        foreach (var outcome in outcomes)
+        {
+            if (string.Equals(outcome.Member, member, StringComparison.Ordinal))
+            {
+                return outcome;
+            }
+        }
+
+        return null;
+    }
+
     private static partial class Log
     {
-        [LoggerMessage(EventId = 400, EventName = "RequestServed", Level = LogLevel.Debug, Message = "Request {RequestId} of '{Ensemble}' served by arm '{Arm}' with {Strategy} (fallback: {Fallback}).")]
-        public static partial void Served(ILogger logger, string requestId, string ensemble, string arm, string strategy, bool fallback);
+        [LoggerMessage(EventId = 400, EventName = "RequestServed", Level = LogLevel.Debug, Message = "Request {RequestId} of '{Ensemble}' served by arm '{Arm}' with {Strategy}.")]
+        public static partial void Served(ILogger logger, string requestId, string ensemble, string arm, string strategy);
+
+        [LoggerMessage(EventId = 403, EventName = "RequestFallback", Level = LogLevel.Debug, Message = "Request {RequestId} of '{Ensemble}' arm '{Arm}' answered by the bagging fallback: {Detail}")]
+        public static partial void Fallback(ILogger logger, string requestId, string ensemble, string arm, string detail);
 
         [LoggerMessage(EventId = 401, EventName = "RequestUnavailable", Level = LogLevel.Warning, Message = "Request {RequestId} of '{Ensemble}' arm '{Arm}' got no answer: {Message}")]
         public static partial void Unavailable(ILogger logger, string requestId, string ensemble, string arm, string message);

@@ -1,5 +1,4 @@
 using EnsembleGrpc.Router.Configuration;
-using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -64,7 +63,7 @@ public sealed class BatchLimitTests : IDisposable
         // The shipped routing file leaves max_batch_size out; the members' config.json say 64.
         var provider = new RoutingConfigProvider(
             Path.Combine(RepoPaths.Root, "config", "routing.json"),
-            new RouterModelBuilder(new RoutingConfigValidator(AggregationStrategies.CreateDefault()), new FakeMetaModel((_, batch, _) => new float[batch * 10])),
+            TestBuilders.ModelBuilder(new FakeMetaModel((_, batch, _) => new float[batch * 10])),
             TimeProvider.System,
             NullLogger<RoutingConfigProvider>.Instance);
 
@@ -78,6 +77,6 @@ public sealed class BatchLimitTests : IDisposable
         """;
 
     private RoutingConfigProvider Create(string json) =>
-        new(_files.Write("routing.json", json), new RouterModelBuilder(new RoutingConfigValidator(AggregationStrategies.CreateDefault()), new FakeMetaModel((_, batch, _) => new float[batch * 10])),
+        new(_files.Write("routing.json", json), TestBuilders.ModelBuilder(new FakeMetaModel((_, batch, _) => new float[batch * 10])),
             TimeProvider.System, NullLogger<RoutingConfigProvider>.Instance);
 }

@@ -1,5 +1,8 @@
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Ensemble.Strategies.Best;
+using EnsembleGrpc.Router.Ensemble.Strategies.Boosting;
+using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 using EnsembleGrpc.Router.Tests.Experiments;
 using EnsembleGrpc.Router.Tests.Support;
 using Microsoft.Extensions.Logging;
@@ -42,13 +45,13 @@ public sealed class RoutingConfigProviderTests : IDisposable
         Assert.Equal(1, ensemble.Quorum);
         Assert.Equal(TimeSpan.FromMilliseconds(1000), ensemble.Timeout);
         Assert.Equal(0.03, ensemble.Members[0].ValidationError);
-        var boost = ensemble.FindArm("boost")!;
+        var boost = Assert.IsType<BoostingParameters>(ensemble.FindArm("boost")!.Parameters);
         double alphaA = Math.Log(0.97 / 0.03) + Math.Log(9);
         double alphaB = Math.Log(0.95 / 0.05) + Math.Log(9);
-        Assert.Equal(alphaA / (alphaA + alphaB), boost.BoostingWeights![0], 12);
-        Assert.Equal(alphaB / (alphaA + alphaB), boost.BoostingWeights![1], 12);
-        Assert.Equal("a", ensemble.FindArm("best")!.BestMember);
-        Assert.Equal(["b", "a"], ensemble.FindArm("stack")!.MetaModel!.MemberOrder);
+        Assert.Equal(alphaA / (alphaA + alphaB), boost.Weights[0], 12);
+        Assert.Equal(alphaB / (alphaA + alphaB), boost.Weights[1], 12);
+        Assert.Equal("a", Assert.IsType<BestParameters>(ensemble.FindArm("best")!.Parameters).Member);
+        Assert.Equal(["b", "a"], Assert.IsType<StackingParameters>(ensemble.FindArm("stack")!.Parameters).MemberOrder);
         Assert.EndsWith(Path.Combine("meta", "1", "model.onnx"), Assert.Single(_meta.Loaded));
     }
 
@@ -210,7 +213,7 @@ public sealed class RoutingConfigProviderTests : IDisposable
     private RoutingConfigProvider Create(string path, IMetaModelLoader? loader = null) =>
         new(
             path,
-            new RouterModelBuilder(new RoutingConfigValidator(AggregationStrategies.CreateDefault()), loader ?? _meta),
+            TestBuilders.ModelBuilder(loader ?? _meta),
             TimeProvider.System,
             new Logger<RoutingConfigProvider>(new LoggerFactory([_logs])));
 

@@ -1,5 +1,9 @@
-using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Ensemble.Strategies.Bagging;
+using EnsembleGrpc.Router.Ensemble.Strategies.Best;
+using EnsembleGrpc.Router.Ensemble.Strategies.Boosting;
+using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
+using EnsembleGrpc.Router.Ensemble.Strategies.Vote;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Tests.Support;
 using static EnsembleGrpc.Router.Tests.Support.TestModels;
@@ -11,6 +15,9 @@ public sealed class AggregationStrategyTests
     private static readonly MemberModel A = Member("a", error: 0.03, accuracy: 0.97);
     private static readonly MemberModel B = Member("b", error: 0.10, accuracy: 0.90);
     private static readonly MemberModel C = Member("c", error: 0.05, accuracy: 0.99);
+
+    // These tests hand the strategies prepared parameters; nothing is loaded.
+    private static readonly IMetaModelLoader NoLoader = new FakeMetaModel((_, _, _) => throw new InvalidOperationException("not loaded here"));
 
     [Fact]
     public void Bagging_is_the_mean()
@@ -41,7 +48,7 @@ public sealed class AggregationStrategyTests
     public void Boosting_weights_the_members()
     {
         // a and b disagree; a's weight wins with 0.8 vs 0.2.
-        var arm = Arm("x", "boosting", 1, [A, B]) with { BoostingWeights = [0.2, 0.8] };
+        var arm = Arm("x", "boosting", 1, [A, B]) with { Parameters = new BoostingParameters { Weights = [0.2, 0.8] } };
 
         var result = new BoostingStrategy().Aggregate(Input(arm, ("a", Row(1, 0.9f)), ("b", Row(2, 0.6f))));
 
@@ -77,7 +84,7 @@ public sealed class AggregationStrategyTests
     [Fact]
     public void Best_answers_with_the_most_accurate_member()
     {
-        var arm = Arm("x", "best", 1, [A, B, C]) with { BestMember = "c" };
+        var arm = Arm("x", "best", 1, [A, B, C]) with { Parameters = new BestParameters { Member = "c" } };
 
         var result = new BestStrategy().Aggregate(Input(arm, ("a", Row(1, 0.9f)), ("b", Row(1, 0.9f)), ("c", Row(8, 0.5f))));
 
@@ -93,9 +100,9 @@ public sealed class AggregationStrategyTests
             seen = input;
             return Row(9, 0.7f);
         });
-        var arm = Arm("x", "stacking", 1, [A, B]) with { MetaModel = new MetaModelModel { Name = "meta", MemberOrder = ["b", "a"], Runner = meta } };
+        var arm = Arm("x", "stacking", 1, [A, B]) with { Parameters = new StackingParameters { Name = "meta", MemberOrder = ["b", "a"], MetaModel = meta } };
 
-        var result = new StackingStrategy().Aggregate(Input(arm, ("a", Row(1, 0.9f)), ("b", Row(2, 0.8f))));
+        var result = new StackingStrategy(NoLoader).Aggregate(Input(arm, ("a", Row(1, 0.9f)), ("b", Row(2, 0.8f))));
 
         Assert.Equal([9], result.Predictions!);
         Assert.Equal(20, seen!.Length);
@@ -108,15 +115,15 @@ public sealed class AggregationStrategyTests
     {
         var throwing = Arm("x", "stacking", 1, [A]) with
         {
-            MetaModel = new MetaModelModel { Name = "meta", MemberOrder = ["a"], Runner = new FakeMetaModel((_, _, _) => throw new InvalidOperationException("boom\nstack")) },
+            Parameters = new StackingParameters { Name = "meta", MemberOrder = ["a"], MetaModel = new FakeMetaModel((_, _, _) => throw new InvalidOperationException("boom\nstack")) },
         };
         var garbage = throwing with
         {
-            MetaModel = throwing.MetaModel! with { Runner = new FakeMetaModel((_, _, _) => new float[10]) },
+            Parameters = (StackingParameters)throwing.Parameters! with { MetaModel = new FakeMetaModel((_, _, _) => new float[10]) },
         };
 
-        var failed = new StackingStrategy().Aggregate(Input(throwing, ("a", Row(1, 0.9f))));
-        var invalid = new StackingStrategy().Aggregate(Input(garbage, ("a", Row(1, 0.9f))));
+        var failed = new StackingStrategy(NoLoader).Aggregate(Input(throwing, ("a", Row(1, 0.9f))));
+        var invalid = new StackingStrategy(NoLoader).Aggregate(Input(garbage, ("a", Row(1, 0.9f))));
 
         Assert.Equal("meta-model 'meta' failed: boom", failed.FailureReason);
         Assert.Contains("output is invalid: row 0 sums to 0", invalid.FailureReason, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Tests.Support;
 using static EnsembleGrpc.Router.Tests.Support.TestModels;
@@ -39,7 +40,8 @@ public sealed class EnsembleExecutorTests
         Assert.True(result.Fallback);
         Assert.Equal(2, result.MembersAnswered);
         Assert.Equal(["invalid_output"], result.FallbackCategories);
-        Assert.Contains("b: invalid_output", result.FallbackReason, StringComparison.Ordinal);
+        Assert.Equal("b: invalid_output", result.FallbackReason);
+        Assert.Contains("b: invalid_output (", result.Detail, StringComparison.Ordinal);
         Assert.Equal(MemberFailureKind.InvalidOutput, result.Outcomes[1].Failure);
         // Bagging over a and c: (0.9 + 0.1/9)/2 for class 1 vs (0.1/9 + 0.6)/2 for class 2.
         Assert.Equal([1], result.Predictions!);
@@ -51,7 +53,7 @@ public sealed class EnsembleExecutorTests
         var members = new[] { Member("a"), Member("b") };
         var arm = Arm("stack", "stacking", 1, members) with
         {
-            MetaModel = new() { Name = "meta", MemberOrder = ["a", "b"], Runner = new FakeMetaModel((_, _, _) => throw new InvalidOperationException("ort says no")) },
+            Parameters = new StackingParameters { Name = "meta", MemberOrder = ["a", "b"], MetaModel = new FakeMetaModel((_, _, _) => throw new InvalidOperationException("ort says no")) },
         };
 
         var result = Executor.Aggregate(EnsembleOf(members, [arm]), arm, 1, [Ok("a", Row(1, 0.9f)), Ok("b", Row(1, 0.6f))], callerCancelled: false);
@@ -59,7 +61,8 @@ public sealed class EnsembleExecutorTests
         Assert.True(result.Fallback);
         Assert.Equal("bagging", result.Strategy);
         Assert.Equal([EnsembleExecutor.StrategyFailedCategory], result.FallbackCategories);
-        Assert.Equal("stacking could not complete: meta-model 'meta' failed: ort says no", result.FallbackReason);
+        Assert.Equal("strategy_failed", result.FallbackReason);
+        Assert.Equal("stacking could not complete: meta-model 'meta' failed: ort says no", result.Detail);
     }
 
     [Fact]
@@ -74,9 +77,11 @@ public sealed class EnsembleExecutorTests
 
         Assert.Equal(EnsembleResultKind.Unavailable, result.Kind);
         Assert.Contains("1 of 3 members answered, quorum is 2", result.Message, StringComparison.Ordinal);
-        Assert.Contains("a: ok", result.Message, StringComparison.Ordinal);
-        Assert.Contains("b: timeout (no answer within 100 ms)", result.Message, StringComparison.Ordinal);
-        Assert.Contains("c: breaker_open (circuit breaker is open)", result.Message, StringComparison.Ordinal);
+        // The client's message names each failed member with a code; the log's detail has every member and the words.
+        Assert.EndsWith("(b: member_timeout, c: breaker_open)", result.Message, StringComparison.Ordinal);
+        Assert.Contains("a: ok", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("b: timeout (no answer within 100 ms)", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("c: breaker_open (circuit breaker is open)", result.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,7 +97,7 @@ public sealed class EnsembleExecutorTests
         Assert.Equal(EnsembleResultKind.Rejected, result.Kind);
         Assert.Null(result.Predictions);
         Assert.Equal("ensemble 'mnist': member 'b' rejected the request: InvalidArgument: batch size 100 exceeds 64", result.Message);
-        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, EnsembleGrpc.Router.Frontend.ResultStatus.Of(result).StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, StatusOf(result).StatusCode);
     }
 
     [Fact]
@@ -111,8 +116,8 @@ public sealed class EnsembleExecutorTests
         Assert.Equal((EnsembleResultKind.Answered, true), (oneBusy.Kind, oneBusy.Fallback));
         Assert.Equal(["overloaded"], oneBusy.FallbackCategories);
         Assert.Equal(EnsembleResultKind.Unavailable, allBusy.Kind);
-        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, EnsembleGrpc.Router.Frontend.ResultStatus.Of(allBusy).StatusCode);
-        Assert.Equal(Grpc.Core.StatusCode.Unavailable, EnsembleGrpc.Router.Frontend.ResultStatus.Of(mixed).StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, StatusOf(allBusy).StatusCode);
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, StatusOf(mixed).StatusCode);
     }
 
     [Theory]
@@ -128,7 +133,7 @@ public sealed class EnsembleExecutorTests
         var result = Executor.Aggregate(EnsembleOf(members, [arm]), arm, 1, [Fail("a", kind, "no")], callerCancelled: false);
 
         Assert.True(kind.IsCallerBlamed());
-        Assert.Equal((EnsembleResultKind.Rejected, code), (result.Kind, EnsembleGrpc.Router.Frontend.ResultStatus.Of(result).StatusCode));
+        Assert.Equal((EnsembleResultKind.Rejected, code), (result.Kind, StatusOf(result).StatusCode));
     }
 
     [Fact]
@@ -146,9 +151,15 @@ public sealed class EnsembleExecutorTests
 
     private static MemberOutcome Fail(string member, MemberFailureKind kind, string error) => MemberOutcome.Failed(member, "http://x", kind, error, TimeSpan.Zero);
 
+    /// <summary>The status a client gets for a result: the engine's error, mapped by the front end.</summary>
+    private static Grpc.Core.Status StatusOf(EnsembleResult result) =>
+        EnsembleGrpc.Router.Frontend.ResultStatus.Of(
+            new EnsembleGrpc.Router.Engine.InferenceOutcome { Error = EnsembleGrpc.Router.Engine.RouterEngine.ErrorOf(result, out var rejectedAs), RejectedAs = rejectedAs, Message = result.Message },
+            deadlinePassed: false);
+
     private sealed class NeverCalledInvoker : IMemberInvoker
     {
-        public Task<MemberOutcome> InvokeAsync(EnsembleGrpc.Router.Model.MemberModel member, EnsembleGrpc.Router.Model.EnsembleModel ensemble, EnsembleGrpc.Router.Preprocessing.ModelInput input, CancellationToken cancellationToken) =>
+        public Task<MemberOutcome> InvokeAsync(EnsembleGrpc.Router.Model.MemberModel member, EnsembleGrpc.Router.Model.EnsembleModel ensemble, EnsembleGrpc.Router.Preprocessing.ModelInput input, CallLane lane, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("not used by these tests");
     }
 }

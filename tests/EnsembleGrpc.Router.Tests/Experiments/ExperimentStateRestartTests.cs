@@ -1,5 +1,6 @@
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Hosting;
 using EnsembleGrpc.Router.Model;
@@ -9,6 +10,7 @@ using EnsembleGrpc.Router.Tests.Functional;
 using EnsembleGrpc.Router.Tests.Support;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
+using EnsembleGrpc.Router.Workers;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -190,7 +192,10 @@ public sealed class ExperimentStateRestartTests : IDisposable
     /// <summary>No inference happens in these tests (warm-up is off and nothing calls ModelInfer).</summary>
     private sealed class NoWorkers : IWorkerClient
     {
-        public Task<float[]> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken) =>
-            throw new RpcException(new Status(StatusCode.Unavailable, "no workers in this test"));
+        public Task<WorkerReply> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(WorkerReply.Failed(MemberFailureKind.WorkerError, "no workers in this test"));
+
+        public Task<WorkerReadiness> ProbeReadyAsync(string endpoint, string model, string version, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(new WorkerReadiness(false, "no workers in this test"));
     }
 }

@@ -3,11 +3,13 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Net;
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Hosting;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Tests.Support;
+using EnsembleGrpc.Router.Workers;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -119,8 +121,8 @@ public sealed class EndpointWarmupTests : IDisposable
     {
         // The call's deadline (the budget plus the client's slack) fired before the budget's timer did (timers
         // race on a loaded machine): still the budget's reason, not "DeadlineExceeded: Deadline Exceeded".
-        var deadline = new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
-        var cancelled = new OperationCanceledException();
+        var deadline = WorkerCallFailures.Translate(new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")), CancellationToken.None, TimeSpan.FromSeconds(3));
+        var cancelled = WorkerCallFailures.Translate(new OperationCanceledException(), new CancellationToken(canceled: true), TimeSpan.FromSeconds(3));
 
         Assert.Equal((WarmupOutcome.Unreachable, "no answer within 3000 ms"), EndpointWarmup.Explain(deadline, budgetSpent: false, TimeSpan.FromSeconds(3)));
         Assert.Equal((WarmupOutcome.Unreachable, "no answer within 3000 ms"), EndpointWarmup.Explain(deadline, budgetSpent: true, TimeSpan.FromSeconds(3)));
@@ -134,7 +136,7 @@ public sealed class EndpointWarmupTests : IDisposable
         var transport = new HttpRequestException("Connection refused (127.0.0.1:1)", socket);
         var rpc = new RpcException(new Status(StatusCode.Unavailable, "Error connecting to subchannel.", new InvalidOperationException("subchannel", transport)));
 
-        var (outcome, reason) = EndpointWarmup.Explain(rpc, budgetSpent: false, TimeSpan.FromSeconds(3));
+        var (outcome, reason) = EndpointWarmup.Explain(WorkerCallFailures.Translate(rpc, CancellationToken.None, TimeSpan.FromSeconds(3)), budgetSpent: false, TimeSpan.FromSeconds(3));
 
         Assert.Equal(WarmupOutcome.Unreachable, outcome);
         Assert.Equal($"Unavailable: {socket.Message} (ConnectionRefused)", reason);
@@ -204,24 +206,27 @@ public sealed class EndpointWarmupTests : IDisposable
 
         public int CallsTo(string endpoint) => _calls.GetValueOrDefault(endpoint);
 
-        public async Task<float[]> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken)
+        public Task<WorkerReadiness> ProbeReadyAsync(string endpoint, string model, string version, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(new WorkerReadiness(true, "ready"));
+
+        public async Task<WorkerReply> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken)
         {
             Inputs.Enqueue(input);
             FirstCall.TrySetResult();
             if (Hung.ContainsKey(endpoint))
             {
                 // Never answers, and ignores the token.
-                return await new TaskCompletionSource<float[]>().Task;
+                return await new TaskCompletionSource<WorkerReply>().Task;
             }
 
             if (Failing.ContainsKey(endpoint))
             {
-                throw new RpcException(new Status(StatusCode.Unavailable, "injected fault"));
+                return WorkerReply.Failed(MemberFailureKind.WorkerError, "Unavailable: injected fault");
             }
 
             await Gate;
             _calls.AddOrUpdate(endpoint, 1, (_, n) => n + 1);
-            return Row(1, 1f);
+            return WorkerReply.Answered(Row(1, 1f));
         }
     }
 }

@@ -3,6 +3,7 @@ using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Workers;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly.CircuitBreaker;
@@ -27,7 +28,7 @@ public sealed class ResilientMemberInvokerTests
 
         for (int i = 0; i < ensemble.Breaker.MinimumThroughput; i++)
         {
-            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None);
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CallLane.Primary, CancellationToken.None);
             Assert.Equal(MemberFailureKind.WorkerError, outcome.Failure);
             Assert.Contains("Unavailable: connection refused", outcome.Error, StringComparison.Ordinal);
         }
@@ -36,7 +37,7 @@ public sealed class ResilientMemberInvokerTests
         Assert.Equal(CircuitState.Open, state.BreakerState);
         int calls = _client.Calls;
 
-        var refused = await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None);
+        var refused = await invoker.InvokeAsync(member, ensemble, Input, CallLane.Primary, CancellationToken.None);
 
         Assert.Equal(MemberFailureKind.BreakerOpen, refused.Failure);
         Assert.Equal(calls, _client.Calls);
@@ -71,7 +72,7 @@ public sealed class ResilientMemberInvokerTests
                 };
             }
 
-            var outcome = await invoker.InvokeAsync(member, ensemble, Input, caller.Token);
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CallLane.Primary, caller.Token);
             Assert.Equal(MemberFailureKind.Cancelled, outcome.Failure);
         }
 
@@ -91,7 +92,7 @@ public sealed class ResilientMemberInvokerTests
             return Row(1, 1f);
         };
 
-        var outcome = await Create().InvokeAsync(member, ensemble, Input, CancellationToken.None);
+        var outcome = await Create().InvokeAsync(member, ensemble, Input, CallLane.Primary, CancellationToken.None);
 
         Assert.Equal(MemberFailureKind.Timeout, outcome.Failure);
         Assert.Contains("no answer within 50 ms", outcome.Error, StringComparison.Ordinal);
@@ -109,7 +110,7 @@ public sealed class ResilientMemberInvokerTests
 
         for (int i = 0; i < ensemble.Breaker.MinimumThroughput; i++)
         {
-            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None);
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CallLane.Primary, CancellationToken.None);
             Assert.Equal(MemberFailureKind.Timeout, outcome.Failure);
             Assert.Contains("no answer within 1000 ms", outcome.Error, StringComparison.Ordinal);
         }
@@ -137,7 +138,7 @@ public sealed class ResilientMemberInvokerTests
                 throw new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"));
             };
 
-            var outcome = await invoker.InvokeAsync(member, ensemble, Input, caller.Token);
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CallLane.Primary, caller.Token);
             Assert.Equal(MemberFailureKind.Cancelled, outcome.Failure);
         }
 
@@ -162,16 +163,18 @@ public sealed class ResilientMemberInvokerTests
             caller.Cancel();
         }
 
-        Exception exception = failure switch
+        // What the worker client makes of a transport failure (a reply), or what the pipeline adds (an exception).
+        var timeout = TimeSpan.FromSeconds(1);
+        var outcome = failure switch
         {
-            "worker_deadline" => new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")),
-            "local_timeout" => new Polly.Timeout.TimeoutRejectedException(TimeSpan.FromSeconds(1)),
-            "caller_cancelled" => new OperationCanceledException(caller.Token),
-            "worker_cancelled" => new RpcException(new Status(StatusCode.Cancelled, "cancelled by the worker")),
-            _ => new RpcException(new Status(StatusCode.Unavailable, "connection refused")),
+            "worker_deadline" => Polly.Outcome.FromResult(WorkerCallFailures.Translate(new RpcException(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")), CancellationToken.None, timeout)),
+            "local_timeout" => Polly.Outcome.FromException<WorkerReply>(new Polly.Timeout.TimeoutRejectedException(timeout)),
+            "caller_cancelled" => Polly.Outcome.FromException<WorkerReply>(new OperationCanceledException(caller.Token)),
+            "worker_cancelled" => Polly.Outcome.FromResult(WorkerCallFailures.Translate(new RpcException(new Status(StatusCode.Cancelled, "cancelled by the worker")), CancellationToken.None, timeout)),
+            _ => Polly.Outcome.FromResult(WorkerCallFailures.Translate(new RpcException(new Status(StatusCode.Unavailable, "connection refused")), CancellationToken.None, timeout)),
         };
 
-        var (kind, _) = ResilientMemberInvoker.Classify(exception, caller.Token, TimeSpan.FromSeconds(1));
+        var (kind, _, _) = ResilientMemberInvoker.Classify(outcome, caller.Token, timeout);
 
         Assert.Equal(expected, kind.ToKey());
     }
@@ -192,7 +195,7 @@ public sealed class ResilientMemberInvokerTests
         // Far beyond the breaker's minimum throughput, all failing: six oversized requests used to open it.
         for (int i = 0; i < 5 * ensemble.Breaker.MinimumThroughput; i++)
         {
-            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None);
+            var outcome = await invoker.InvokeAsync(member, ensemble, Input, CallLane.Primary, CancellationToken.None);
             Assert.Equal(key, outcome.Failure.ToKey());
             // A rejection goes back to the client with the worker's words but without its address.
             string words = $"{code}: batch size 100 exceeds the model's max_batch_size 64";
@@ -205,7 +208,7 @@ public sealed class ResilientMemberInvokerTests
 
         // Still closed: the worker's next real failure is counted from scratch, and a good answer goes through.
         _client.Behaviour = (_, _) => Task.FromResult(Row(1, 1f));
-        Assert.True((await invoker.InvokeAsync(member, ensemble, Input, CancellationToken.None)).Succeeded);
+        Assert.True((await invoker.InvokeAsync(member, ensemble, Input, CallLane.Primary, CancellationToken.None)).Succeeded);
     }
 
     [Theory]
@@ -220,11 +223,11 @@ public sealed class ResilientMemberInvokerTests
     [InlineData(StatusCode.Cancelled, true)]
     public void Only_statuses_of_a_failing_worker_count_in_its_breaker(StatusCode code, bool counts)
     {
-        var outcome = Polly.Outcome.FromException<float[]>(new RpcException(new Status(code, "x")));
+        var outcome = Polly.Outcome.FromResult(WorkerCallFailures.Translate(new RpcException(new Status(code, "x")), CancellationToken.None, TimeSpan.FromSeconds(1)));
 
         Assert.Equal(counts, WorkerFailures.IsWorkerFailure(outcome, CancellationToken.None));
-        Assert.True(WorkerFailures.IsWorkerFailure(Polly.Outcome.FromException<float[]>(new Polly.Timeout.TimeoutRejectedException()), CancellationToken.None));
-        Assert.False(WorkerFailures.IsWorkerFailure(Polly.Outcome.FromResult(Row(1, 1f)), CancellationToken.None));
+        Assert.True(WorkerFailures.IsWorkerFailure(Polly.Outcome.FromException<WorkerReply>(new Polly.Timeout.TimeoutRejectedException()), CancellationToken.None));
+        Assert.False(WorkerFailures.IsWorkerFailure(Polly.Outcome.FromResult(WorkerReply.Answered(Row(1, 1f))), CancellationToken.None));
     }
 
     [Fact]
@@ -238,13 +241,13 @@ public sealed class ResilientMemberInvokerTests
             : Task.FromResult(Row(1, 1f));
         for (int i = 0; i < ensemble.Breaker.MinimumThroughput; i++)
         {
-            await invoker.InvokeAsync(broken, ensemble, Input, CancellationToken.None);
+            await invoker.InvokeAsync(broken, ensemble, Input, CallLane.Primary, CancellationToken.None);
         }
 
         var replicated = Member("a", endpoints: ["http://127.0.0.1:9004", "http://127.0.0.1:9005"]);
         for (int i = 0; i < 20; i++)
         {
-            var outcome = await invoker.InvokeAsync(replicated, ensemble, Input, CancellationToken.None);
+            var outcome = await invoker.InvokeAsync(replicated, ensemble, Input, CallLane.Primary, CancellationToken.None);
             Assert.True(outcome.Succeeded);
             Assert.Equal("http://127.0.0.1:9005", outcome.Endpoint);
         }
@@ -277,10 +280,21 @@ public sealed class ResilientMemberInvokerTests
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public Task<float[]> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken)
+        // As the real client does: a failed call becomes a reply through WorkerCallFailures.
+        public async Task<WorkerReply> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
-            return Behaviour(endpoint, cancellationToken);
+            try
+            {
+                return WorkerReply.Answered(await Behaviour(endpoint, cancellationToken));
+            }
+            catch (Exception ex)
+            {
+                return WorkerCallFailures.Translate(ex, cancellationToken, timeout);
+            }
         }
+
+        public Task<WorkerReadiness> ProbeReadyAsync(string endpoint, string model, string version, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(new WorkerReadiness(true, "ready"));
     }
 }

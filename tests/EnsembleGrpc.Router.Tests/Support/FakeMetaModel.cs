@@ -1,4 +1,4 @@
-using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 
 namespace EnsembleGrpc.Router.Tests.Support;
 

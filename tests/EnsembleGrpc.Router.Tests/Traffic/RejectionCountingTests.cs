@@ -4,7 +4,6 @@ using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Tests.Experiments;
 using EnsembleGrpc.Router.Traffic;
-using EnsembleGrpc.Router.Traffic.Assignment;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using static EnsembleGrpc.Router.Tests.Support.TestModels;
@@ -76,17 +75,12 @@ public sealed class RejectionCountingTests
         var arm = Arm("primary", "bagging", 1, members);
         var ensemble = EnsembleOf(members, [arm]);
         var logger = new Logger<TrafficRouter>(new LoggerFactory([logs]));
-        return (new TrafficRouter(executor, shadow, statistics, new RequestLedger(), new FirstArm(), new Random(1), TimeProvider.System, logger), statistics, logs, ensemble, arm);
-    }
-
-    private sealed class FirstArm : ITrafficAssignment
-    {
-        public ArmModel Assign(EnsembleModel ensemble, string? routingKey) => ensemble.Arms[0];
+        return (new TrafficRouter(executor, shadow, statistics, new RequestLedger(), new Random(1), TimeProvider.System, logger), statistics, logs, ensemble, arm);
     }
 
     private sealed class FailingInvoker(MemberFailureKind failure) : IMemberInvoker
     {
-        public Task<MemberOutcome> InvokeAsync(MemberModel member, EnsembleModel ensemble, ModelInput input, CancellationToken cancellationToken) =>
+        public Task<MemberOutcome> InvokeAsync(MemberModel member, EnsembleModel ensemble, ModelInput input, CallLane lane, CancellationToken cancellationToken) =>
             Task.FromResult(MemberOutcome.Failed(member.Name, "http://x", failure, "input 'x' has the wrong shape", TimeSpan.FromMilliseconds(1)));
     }
 }

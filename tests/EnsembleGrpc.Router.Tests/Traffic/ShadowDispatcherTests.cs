@@ -75,7 +75,7 @@ public sealed class ShadowDispatcherTests
 
         public void Release() => _release.TrySetResult();
 
-        public async Task<MemberOutcome> InvokeAsync(MemberModel member, EnsembleModel ensemble, ModelInput input, CancellationToken cancellationToken)
+        public async Task<MemberOutcome> InvokeAsync(MemberModel member, EnsembleModel ensemble, ModelInput input, CallLane lane, CancellationToken cancellationToken)
         {
             _started.TrySetResult();
             await _release.Task.WaitAsync(cancellationToken);

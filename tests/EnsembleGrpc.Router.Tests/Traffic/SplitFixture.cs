@@ -1,5 +1,4 @@
 using EnsembleGrpc.Router.Configuration;
-using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Tests.Experiments;
@@ -24,7 +23,7 @@ internal sealed class SplitFixture : IDisposable
         _path = _files.Write("routing.json", Config(arms, timeoutMs: 1000));
         Provider = new RoutingConfigProvider(
             _path,
-            new RouterModelBuilder(new RoutingConfigValidator(AggregationStrategies.CreateDefault()), new FakeMetaModel((_, batch, _) => new float[batch * 10])),
+            TestBuilders.ModelBuilder(new FakeMetaModel((_, batch, _) => new float[batch * 10])),
             Time,
             NullLogger<RoutingConfigProvider>.Instance);
         Store = store ?? new SqliteExperimentStore(ExperimentStatePaths.InMemory);

@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Ensemble;
+namespace EnsembleGrpc.Router.Ensemble.Strategies.Vote;
 
 /// <summary>
 /// vote: each member votes for its top class; the majority wins, ties broken by the mean probability of the tied
@@ -8,6 +8,8 @@ namespace EnsembleGrpc.Router.Ensemble;
 public sealed class VoteStrategy : IAggregationStrategy
 {
     public string Name => StrategyNames.Vote;
+
+    public StrategyPreparation Prepare(StrategyContext context) => new StrategyParameterReader(context, Name).Result(null);
 
     public AggregationResult Aggregate(AggregationInput input)
     {

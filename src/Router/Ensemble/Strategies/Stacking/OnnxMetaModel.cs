@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace EnsembleGrpc.Router.Ensemble;
+namespace EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 
 /// <summary>
 /// A stacking meta-model on an in-process ONNX Runtime session (Run is thread-safe on one session). The input and

@@ -1,9 +1,11 @@
-namespace EnsembleGrpc.Router.Ensemble;
+namespace EnsembleGrpc.Router.Ensemble.Strategies.Bagging;
 
 /// <summary>bagging: the mean of the members' probabilities. Also the fallback over whichever members answered.</summary>
 public sealed class BaggingStrategy : IAggregationStrategy
 {
     public string Name => StrategyNames.Bagging;
+
+    public StrategyPreparation Prepare(StrategyContext context) => new StrategyParameterReader(context, Name).Result(null);
 
     public AggregationResult Aggregate(AggregationInput input)
     {

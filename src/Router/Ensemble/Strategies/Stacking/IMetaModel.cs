@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Ensemble;
+namespace EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 
 /// <summary>A stacking meta-model run in-process: [N, members×classes] member probabilities → [N, classes] probabilities.</summary>
 public interface IMetaModel

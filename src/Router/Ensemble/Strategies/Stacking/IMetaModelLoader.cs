@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Ensemble;
+namespace EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 
 /// <summary>Loads stacking meta-models; an interface so that configuration tests need no native runtime.</summary>
 public interface IMetaModelLoader

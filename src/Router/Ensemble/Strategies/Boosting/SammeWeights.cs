@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Ensemble;
+namespace EnsembleGrpc.Router.Ensemble.Strategies.Boosting;
 
 /// <summary>
 /// SAMME (multi-class AdaBoost) member weights: αᵢ = ln((1−eᵢ)/eᵢ) + ln(K−1), normalised to sum 1. A member no

@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Configuration;
+namespace EnsembleGrpc.Router.Repository;
 
 /// <summary>What the router needs from a model's <c>config.json</c> in the model repository.</summary>
 public sealed record RepositoryModelInfo

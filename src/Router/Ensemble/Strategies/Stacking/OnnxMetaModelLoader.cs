@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 
-namespace EnsembleGrpc.Router.Ensemble;
+namespace EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 
 /// <summary>
 /// Loads meta-models on ONNX Runtime (CPU). Sessions are cached by file (path and write time), so a config reload

@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.Router.Resilience;
+namespace EnsembleGrpc.Router.Workers;
 
 /// <summary>How the router talks to workers.</summary>
 public sealed class WorkerClientOptions

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace EnsembleGrpc.Router.Configuration;
+namespace EnsembleGrpc.Router.Repository;
 
 /// <summary>
 /// Reads <c>&lt;repository&gt;/&lt;model&gt;/config.json</c> (the same files the workers load) for the metrics
