@@ -5,6 +5,7 @@ namespace EnsembleGrpc.Router.Configuration;
 /// <summary>
 /// Reloads the routing file when it changes on disk. Editors save in several steps (truncate, write, rename), so a
 /// half-written file may be seen: it fails validation, is logged and ignored, and the next event loads the result.
+/// <see cref="RoutingConfigProvider.TryReload()"/> never throws, so no event can take the process down.
 /// </summary>
 public sealed class ConfigFileWatcher(RoutingConfigProvider provider) : IHostedService, IDisposable
 {
@@ -20,6 +21,8 @@ public sealed class ConfigFileWatcher(RoutingConfigProvider provider) : IHostedS
         _watcher.Changed += OnChanged;
         _watcher.Created += OnChanged;
         _watcher.Renamed += OnChanged;
+        // Events were lost (the watcher's buffer overflowed): read the file once more rather than miss the last save.
+        _watcher.Error += (_, _) => provider.TryReload();
         _watcher.EnableRaisingEvents = true;
         return Task.CompletedTask;
     }

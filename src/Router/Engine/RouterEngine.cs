@@ -3,6 +3,7 @@ using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Traffic;
+using EnsembleGrpc.Router.Traffic.Assignment;
 
 namespace EnsembleGrpc.Router.Engine;
 

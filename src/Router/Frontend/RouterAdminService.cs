@@ -1,30 +1,30 @@
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Router.Configuration;
-using EnsembleGrpc.Router.Ensemble;
-using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
+using EnsembleGrpc.Router.Traffic.Assignment;
+using EnsembleGrpc.Router.Traffic.Feedback;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace EnsembleGrpc.Router.Frontend;
 
 /// <summary>
-/// The RouterAdmin service: read the active config and the statistics; change the split (bearer token required);
-/// submit feedback (true labels of an answered request) for the per-arm online accuracy, kept in the
-/// <see cref="IExperimentStore"/> so it survives a restart.
+/// The RouterAdmin service: read the active config and the statistics (with the weights the router routes by);
+/// change the split (bearer token required) through the <see cref="TrafficSplitState"/>; submit feedback (true labels
+/// of an answered request) to the <see cref="FeedbackScorer"/>. It only maps messages and outcomes to statuses.
 /// </summary>
 public sealed partial class RouterAdminService(
     RoutingConfigProvider config,
+    TrafficSplitState splits,
+    FeedbackScorer feedback,
     TrafficStatistics statistics,
     EndpointRegistry endpoints,
-    RequestLedger ledger,
-    IExperimentStore store,
     ILogger<RouterAdminService> logger) : RouterAdmin.RouterAdminBase
 {
     public override Task<GetConfigResponse> GetConfig(GetConfigRequest request, ServerCallContext context)
     {
-        var current = config.Current;
+        var current = splits.View();
         return Task.FromResult(new GetConfigResponse
         {
             ConfigJson = RoutingConfigJson.Serialize(current.Config),
@@ -35,7 +35,7 @@ public sealed partial class RouterAdminService(
 
     public override Task<GetStatisticsResponse> GetStatistics(GetStatisticsRequest request, ServerCallContext context)
     {
-        var current = config.Current;
+        var current = splits.View();
         var response = new GetStatisticsResponse();
         if (!string.IsNullOrEmpty(request.Ensemble) && !current.Ensembles.ContainsKey(request.Ensemble))
         {
@@ -53,18 +53,16 @@ public sealed partial class RouterAdminService(
     public override Task<SetTrafficSplitResponse> SetTrafficSplit(SetTrafficSplitRequest request, ServerCallContext context)
     {
         AdminAuthorization.Demand(context, config.Current.AdminToken);
-        var errors = config.TrySetTrafficSplit(request.Ensemble, request.Weights);
-        if (errors.Count > 0)
+        var result = splits.TrySet(request.Ensemble, request.Weights);
+        if (!result.Succeeded)
         {
-            var code = config.Current.Ensembles.ContainsKey(request.Ensemble) ? StatusCode.InvalidArgument : StatusCode.NotFound;
-            throw new RpcException(new Status(code, string.Join(" ", errors)));
+            throw new RpcException(new Status(ToStatusCode(result.Error), result.Message));
         }
 
-        var current = config.Current;
-        var response = new SetTrafficSplitResponse { Version = current.Version };
-        foreach (var arm in current.Ensembles[request.Ensemble].Arms)
+        var response = new SetTrafficSplitResponse { Version = result.Version };
+        foreach (var (arm, weight) in result.Weights)
         {
-            response.Weights[arm.Name] = arm.Weight;
+            response.Weights[arm] = weight;
         }
 
         Log.SplitSet(logger, request.Ensemble, context.Peer);
@@ -73,45 +71,37 @@ public sealed partial class RouterAdminService(
 
     public override Task<SubmitFeedbackResponse> SubmitFeedback(SubmitFeedbackRequest request, ServerCallContext context)
     {
-        var entry = ledger.Find(request.RequestId)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"request '{request.RequestId}' is unknown or already forgotten (the router keeps the most recent {RequestLedger.DefaultCapacity} by default)."));
-        if (request.Labels.Count != entry.Predictions.Length)
+        var outcome = feedback.Score(request.RequestId, request.Labels);
+        if (!outcome.Succeeded)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"request '{request.RequestId}' had {entry.Predictions.Length} row(s); got {request.Labels.Count} label(s)."));
+            throw new RpcException(new Status(ToStatusCode(outcome.Error), outcome.Message));
         }
 
-        if (request.Labels.Any(l => l < 0 || l >= OutputValidator.Classes))
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"labels must be in 0..{OutputValidator.Classes - 1}."));
-        }
-
-        if (!ledger.TryMarkScored(request.RequestId))
-        {
-            throw new RpcException(new Status(StatusCode.AlreadyExists, $"feedback for request '{request.RequestId}' was already submitted."));
-        }
-
-        int correct = 0;
-        for (int i = 0; i < entry.Predictions.Length; i++)
-        {
-            if (entry.Predictions[i] == request.Labels[i])
-            {
-                correct++;
-            }
-        }
-
-        // Admin path, not inference: a synchronous write keeps the totals across a restart.
-        store.AddFeedback(entry.Ensemble, entry.Arm, entry.Predictions.Length, correct);
-        var counters = statistics.Arm(entry.Ensemble, entry.Arm);
-        counters.RecordFeedback(entry.Predictions.Length, correct);
         return Task.FromResult(new SubmitFeedbackResponse
         {
-            Ensemble = entry.Ensemble,
-            Arm = entry.Arm,
-            Correct = (uint)correct,
-            Total = (uint)entry.Predictions.Length,
-            ArmOnlineAccuracy = counters.OnlineAccuracy,
+            Ensemble = outcome.Ensemble,
+            Arm = outcome.Arm,
+            Correct = (uint)outcome.Correct,
+            Total = (uint)outcome.Total,
+            ArmOnlineAccuracy = outcome.ArmOnlineAccuracy,
         });
     }
+
+    internal static StatusCode ToStatusCode(SplitChangeError error) => error switch
+    {
+        SplitChangeError.UnknownEnsemble => StatusCode.NotFound,
+        SplitChangeError.InvalidWeights => StatusCode.InvalidArgument,
+        SplitChangeError.NotStored => StatusCode.Unavailable,
+        _ => StatusCode.Internal,
+    };
+
+    internal static StatusCode ToStatusCode(FeedbackError error) => error switch
+    {
+        FeedbackError.UnknownRequest => StatusCode.NotFound,
+        FeedbackError.WrongLabelCount or FeedbackError.LabelOutOfRange => StatusCode.InvalidArgument,
+        FeedbackError.AlreadyScored => StatusCode.AlreadyExists,
+        _ => StatusCode.Internal,
+    };
 
     private static partial class Log
     {

@@ -6,6 +6,7 @@ using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Traffic;
+using EnsembleGrpc.Router.Traffic.Assignment;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -66,6 +67,7 @@ public sealed class RouterHost : IAsyncDisposable
         // Restore the stored splits and feedback counts with it.
         app.Services.GetRequiredService<RoutingConfigProvider>();
         app.Services.GetRequiredService<TrafficStatistics>();
+        app.Services.GetRequiredService<TrafficSplitState>();
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
         app.MapRouterHealth();

@@ -12,9 +12,11 @@ using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
+using EnsembleGrpc.Router.Traffic.Assignment;
+using EnsembleGrpc.Router.Traffic.Feedback;
 using EnsembleGrpc.Router.Workers;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,8 +39,7 @@ public static class RouterServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RouterOptions>>().Value.Config,
             sp.GetRequiredService<RouterModelBuilder>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RoutingConfigProvider>>(),
-            sp.GetRequiredService<IExperimentStore>()));
+            sp.GetRequiredService<ILogger<RoutingConfigProvider>>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RouterOptions>>().Value.Watch
             ? new ConfigFileWatcher(sp.GetRequiredService<RoutingConfigProvider>())
             : new NoOpHostedService());
@@ -115,9 +116,12 @@ public static class RouterServiceCollectionExtensions
     {
         services.TryAddSingleton<TrafficStatistics>();
         services.TryAddSingleton(sp => new RequestLedger(sp.GetRequiredService<IOptions<RouterOptions>>().Value.LedgerCapacity));
+        services.TryAddSingleton(Random.Shared);
+        services.TryAddSingleton<TrafficSplitState>();
+        services.TryAddSingleton<ITrafficAssignment, WeightedSplitAssignment>();
+        services.TryAddSingleton<FeedbackScorer>();
         services.TryAddSingleton<ShadowDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ShadowDispatcher>());
-        services.TryAddSingleton<ITrafficAssignment, WeightedSplitAssignment>();
         services.TryAddSingleton<TrafficRouter>();
         return services;
     }

@@ -1,9 +1,11 @@
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Ensemble.Strategies.Best;
 using EnsembleGrpc.Router.Ensemble.Strategies.Boosting;
 using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
+using EnsembleGrpc.Router.Tests.Experiments;
 using EnsembleGrpc.Router.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace EnsembleGrpc.Router.Tests.Configuration;
 
@@ -20,6 +22,7 @@ public sealed class RoutingConfigProviderTests : IDisposable
 
     private readonly TestFiles _files = new();
     private readonly FakeMetaModel _meta = new((input, batch, width) => new float[batch * 10]);
+    private readonly CapturingLoggerProvider _logs = new();
 
     public RoutingConfigProviderTests()
     {
@@ -114,26 +117,111 @@ public sealed class RoutingConfigProviderTests : IDisposable
     }
 
     [Fact]
-    public void Traffic_split_change_is_validated_and_swapped()
+    public void A_file_that_cannot_be_read_keeps_the_last_good_config_and_logs_why()
     {
-        var provider = Create(_files.Write("routing.json", Good));
+        string path = _files.Write("routing.json", Good);
+        var provider = Create(path);
+        var first = provider.Current;
 
-        var errors = provider.TrySetTrafficSplit("mnist", new Dictionary<string, int> { ["bag"] = -1, ["ghost"] = 1 });
-        Assert.Contains(errors, e => e.Contains("'ghost' does not exist", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("'boost' has no weight", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("weight must be 0 or more", StringComparison.Ordinal));
-        Assert.Equal(1, provider.Current.Version);
+        File.Delete(path);
+        Assert.False(provider.TryReload(out var missing));
 
-        Assert.Empty(provider.TrySetTrafficSplit("mnist", new Dictionary<string, int> { ["bag"] = 10, ["boost"] = 0, ["best"] = 90, ["stack"] = 0 }));
-        var current = provider.Current;
-        Assert.Equal(2, current.Version);
-        Assert.Equal(RoutingConfigProvider.AdminSource, current.Source);
-        Assert.Equal(90, current.Ensembles["mnist"].FindArm("best")!.Weight);
-        Assert.Equal(90, current.Config.Ensembles![0].Arms!.Single(a => a.Name == "best").Weight);
-        // Resolved parameters survive the swap.
-        Assert.IsType<StackingParameters>(current.Ensembles["mnist"].FindArm("stack")!.Parameters);
+        // A directory where the file was: UnauthorizedAccessException on read, not an IOException.
+        Directory.CreateDirectory(path);
+        Assert.False(provider.TryReload(out var directory));
+
+        Assert.StartsWith("cannot read the file: ", Assert.Single(missing), StringComparison.Ordinal);
+        Assert.StartsWith("cannot read the file: ", Assert.Single(directory), StringComparison.Ordinal);
+        Assert.Same(first, provider.Current);
+        var rejected = _logs.Entries.Where(e => e.EventName == "ConfigReloadRejected").ToArray();
+        Assert.Equal(2, rejected.Length);
+        Assert.All(rejected, e => Assert.Contains("the last good version keeps serving", e.Message, StringComparison.Ordinal));
+
+        Directory.Delete(path);
+        File.WriteAllText(path, Good.Replace("\"weight\": 70", "\"weight\": 60", StringComparison.Ordinal));
+        Assert.True(provider.TryReload());
+        Assert.Equal(2, provider.Current.Version);
     }
 
-    private RoutingConfigProvider Create(string path) =>
-        new(path, TestBuilders.ModelBuilder(_meta), TimeProvider.System, NullLogger<RoutingConfigProvider>.Instance);
+    [Fact]
+    public void A_meta_model_loader_that_throws_on_reload_keeps_the_last_good_config()
+    {
+        string path = _files.Write("routing.json", Good);
+        bool broken = false;
+        var loader = new SwitchableLoader(() => broken);
+        var provider = Create(path, loader);
+        var first = provider.Current;
+
+        broken = true;
+        File.WriteAllText(path, Good.Replace("\"weight\": 70", "\"weight\": 60", StringComparison.Ordinal));
+        Assert.False(provider.TryReload(out var errors));
+
+        Assert.Contains(errors, e => e.Contains("cannot be loaded: onnx runtime exploded", StringComparison.Ordinal));
+        Assert.Same(first, provider.Current);
+        Assert.Contains(_logs.Entries, e => e.EventName == "ConfigReloadRejected" && e.Message.Contains("onnx runtime exploded", StringComparison.Ordinal));
+
+        // Fixed: the same file text is tried again (a failed build is not remembered as loaded).
+        broken = false;
+        Assert.True(provider.TryReload());
+    }
+
+    [Fact]
+    public void Anything_that_throws_while_building_keeps_the_last_good_config_and_is_logged_with_the_exception()
+    {
+        string path = _files.Write("routing.json", Good);
+        var provider = Create(path);
+        var first = provider.Current;
+
+        // A NUL character in the repository path: valid JSON that no validator checks, and the path API throws an
+        // ArgumentException that nobody catches on the way up.
+        File.WriteAllText(path, Good.Replace("\"repo\"", "\"re\\u0000po\"", StringComparison.Ordinal));
+        Assert.False(provider.TryReload(out var errors));
+
+        Assert.StartsWith("building the configuration failed: ", Assert.Single(errors), StringComparison.Ordinal);
+        Assert.Same(first, provider.Current);
+        Assert.Contains(_logs.Entries, e => e.EventName == "ConfigBuildFailed" && e.Level == LogLevel.Error);
+        Assert.Contains(_logs.Entries, e => e.EventName == "ConfigReloadRejected");
+    }
+
+    [Fact]
+    public void A_change_handler_that_throws_neither_undoes_the_swap_nor_stops_the_other_handlers()
+    {
+        string path = _files.Write("routing.json", Good);
+        var provider = Create(path);
+        var seen = new List<long>();
+        provider.Changed += _ => throw new InvalidOperationException("handler bug");
+        provider.Changed += model => seen.Add(model.Version);
+
+        File.WriteAllText(path, Good.Replace("\"weight\": 70", "\"weight\": 60", StringComparison.Ordinal));
+
+        Assert.True(provider.TryReload());
+        Assert.Equal([2L], seen);
+        Assert.Equal(2, provider.Current.Version);
+        Assert.Contains(_logs.Entries, e => e.EventName == "ConfigChangeHandlerFailed");
+    }
+
+    [Fact]
+    public void A_startup_build_that_throws_is_a_config_error_with_the_reason()
+    {
+        string path = _files.Write("routing.json", Good.Replace("\"repo\"", "\"re\\u0000po\"", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<RoutingConfigException>(() => Create(path));
+
+        Assert.StartsWith("building the configuration failed: ", Assert.Single(ex.Errors), StringComparison.Ordinal);
+    }
+
+    private RoutingConfigProvider Create(string path, IMetaModelLoader? loader = null) =>
+        new(
+            path,
+            TestBuilders.ModelBuilder(loader ?? _meta),
+            TimeProvider.System,
+            new Logger<RoutingConfigProvider>(new LoggerFactory([_logs])));
+
+    private sealed class SwitchableLoader(Func<bool> broken) : IMetaModelLoader
+    {
+        private readonly FakeMetaModel _meta = new((input, batch, width) => new float[batch * 10]);
+
+        public IMetaModel Load(string modelPath, string inputName, string outputName) =>
+            broken() ? throw new InvalidOperationException("onnx runtime exploded") : _meta.Load(modelPath, inputName, outputName);
+    }
 }

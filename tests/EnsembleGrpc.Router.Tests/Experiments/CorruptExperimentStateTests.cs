@@ -4,6 +4,7 @@ using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Hosting;
 using EnsembleGrpc.Router.Tests.Hosting;
 using EnsembleGrpc.Router.Tests.Support;
+using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Tests.Shared;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,7 +90,7 @@ public sealed class CorruptExperimentStateTests : IDisposable
             await host.StartAsync();
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.Port}");
             var config = await new RouterAdmin.RouterAdminClient(channel).GetConfigAsync(new GetConfigRequest());
-            Assert.NotEqual(RoutingConfigProvider.AdminSource, config.Source);
+            Assert.NotEqual(TrafficSplitState.AdminSource, config.Source);
             Assert.Empty(host.Services.GetRequiredService<IExperimentStore>().LoadFeedback());
         }
 

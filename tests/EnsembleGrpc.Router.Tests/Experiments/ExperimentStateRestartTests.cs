@@ -9,6 +9,7 @@ using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Tests.Functional;
 using EnsembleGrpc.Router.Tests.Support;
 using EnsembleGrpc.Router.Traffic;
+using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Workers;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -59,8 +60,8 @@ public sealed class ExperimentStateRestartTests : IDisposable
         {
             var after = await restarted.Admin.GetConfigAsync(new GetConfigRequest());
             Assert.Equal(before.ConfigJson, after.ConfigJson);
-            Assert.Equal(RoutingConfigProvider.AdminSource, after.Source);
-            var weights = restarted.Provider.Current.Ensembles["mnist"].Arms.ToDictionary(a => a.Name, a => a.Weight);
+            Assert.Equal(TrafficSplitState.AdminSource, after.Source);
+            var weights = restarted.Splits.View().Ensembles["mnist"].Arms.ToDictionary(a => a.Name, a => a.Weight);
             Assert.Equal(new Dictionary<string, int> { ["control"] = 10, ["candidate"] = 90 }, weights);
 
             var stats = await restarted.Admin.GetStatisticsAsync(new GetStatisticsRequest { Ensemble = "mnist" });
@@ -90,15 +91,15 @@ public sealed class ExperimentStateRestartTests : IDisposable
                 "old",
                 1,
                 DateTimeOffset.UnixEpoch,
-                RoutingConfigProvider.AdminSource));
+                TrafficSplitState.AdminSource));
         }
 
         var logs = new CapturingLoggerProvider();
         await using (var router = await Start(routing, logs, "--state", state))
         {
-            var weights = router.Provider.Current.Ensembles["mnist"].Arms.ToDictionary(a => a.Name, a => a.Weight);
+            var weights = router.Splits.View().Ensembles["mnist"].Arms.ToDictionary(a => a.Name, a => a.Weight);
             Assert.Equal(new Dictionary<string, int> { ["control"] = 70, ["candidate"] = 30 }, weights);
-            Assert.NotEqual(RoutingConfigProvider.AdminSource, router.Provider.Current.Source);
+            Assert.NotEqual(TrafficSplitState.AdminSource, router.Splits.View().Source);
         }
 
         var warning = Assert.Single(logs.Entries, e => e.EventName == "StoredSplitDiscarded");
@@ -123,13 +124,13 @@ public sealed class ExperimentStateRestartTests : IDisposable
         // Another setting changed, the arms and weights as they were: the runtime split stays.
         File.WriteAllText(routing, Config(control: 70, candidate: 30, timeoutMs: 2000));
         Assert.True(router.Provider.TryReload());
-        Assert.Equal(0, router.Provider.Current.Ensembles["mnist"].FindArm("control")!.Weight);
-        Assert.Equal(RoutingConfigProvider.AdminSource, router.Provider.Current.Source);
+        Assert.Equal(0, router.Splits.View().Ensembles["mnist"].FindArm("control")!.Weight);
+        Assert.Equal(TrafficSplitState.AdminSource, router.Splits.View().Source);
 
         // The file changes the weights: the file wins, and the stored split is gone.
         File.WriteAllText(routing, Config(control: 60, candidate: 40, timeoutMs: 2000));
         Assert.True(router.Provider.TryReload());
-        Assert.Equal(60, router.Provider.Current.Ensembles["mnist"].FindArm("control")!.Weight);
+        Assert.Equal(60, router.Splits.View().Ensembles["mnist"].FindArm("control")!.Weight);
         Assert.Contains(logs.Entries, e => e.EventName == "StoredSplitDiscarded" && e.Message.Contains("the file wins", StringComparison.Ordinal));
         Assert.Empty(router.Host.Services.GetRequiredService<IExperimentStore>().LoadSplits());
     }
@@ -176,6 +177,8 @@ public sealed class ExperimentStateRestartTests : IDisposable
         public RouterHost Host => host;
 
         public RoutingConfigProvider Provider => host.Services.GetRequiredService<RoutingConfigProvider>();
+
+        public TrafficSplitState Splits => host.Services.GetRequiredService<TrafficSplitState>();
 
         public RouterAdmin.RouterAdminClient Admin => new(_channel);
 

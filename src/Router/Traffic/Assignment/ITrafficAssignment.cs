@@ -1,6 +1,6 @@
 using EnsembleGrpc.Router.Model;
 
-namespace EnsembleGrpc.Router.Traffic;
+namespace EnsembleGrpc.Router.Traffic.Assignment;
 
 /// <summary>
 /// Chooses the arm that serves a request that does not name a strategy. The weighted split is the first policy; a
