@@ -102,6 +102,12 @@ internal sealed partial class Analysis
             });
         }
 
+        if (!goals.Any(g => g.Id.StartsWith('6')))
+        {
+            goals.Add(Goal.Of("6", "primary p99 ratio with a shadow", "the open-loop part did not run (see the notes, or --skip-open-loop)",
+                $"<= {ShadowP99RatioTarget:0.00} at {ShadowGoalPercent}%", [], null, "x", "0.00"));
+        }
+
         return goals;
     }
 

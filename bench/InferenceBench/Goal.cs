@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace InferenceBench;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal sealed record Goal(
     string Target,
     Figure Value,
     string Unit,
-    string Format,
+    [property: JsonIgnore] string Format,
     bool? Meets,
     int RepsMeeting,
     string? Detail = null,
