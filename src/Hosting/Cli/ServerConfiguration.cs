@@ -23,5 +23,7 @@ public static class ServerConfiguration
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddInMemoryCollection(commandLine.Configuration);
         ServerLogs.UseConfiguredFormat(builder.Logging, builder.Configuration);
+        // No per-request Activity and log scope when no request line would be written (the worker and the router alike).
+        HostingDiagnosticsLog.Apply(builder.Logging, builder.Configuration);
     }
 }

@@ -9,13 +9,29 @@ namespace EnsembleGrpc.Hosting.Errors;
 /// </summary>
 public sealed class BoundedStatusInterceptor : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
+        Task<TResponse> call;
         try
         {
-            return await continuation(request, context).ConfigureAwait(false);
+            call = continuation(request, context);
+        }
+        catch (RpcException ex) when (IsTooLong(ex))
+        {
+            throw Bounded(ex);
+        }
+
+        // The common case, an answer, passes through without an extra async frame; only a failure is looked at.
+        return call.IsCompletedSuccessfully ? call : AwaitUnary(call);
+    }
+
+    private static async Task<TResponse> AwaitUnary<TResponse>(Task<TResponse> call)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
         }
         catch (RpcException ex) when (IsTooLong(ex))
         {

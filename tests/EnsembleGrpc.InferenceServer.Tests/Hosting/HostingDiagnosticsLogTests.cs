@@ -1,5 +1,4 @@
 using EnsembleGrpc.Hosting.Logs;
-using EnsembleGrpc.InferenceServer.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace EnsembleGrpc.InferenceServer.Tests.Hosting;

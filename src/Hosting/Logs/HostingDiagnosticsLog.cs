@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace EnsembleGrpc.InferenceServer.Hosting;
+namespace EnsembleGrpc.Hosting.Logs;
 
 /// <summary>
 /// Switches ASP.NET Core's hosting diagnostics category off when the log is quiet per request anyway. ASP.NET Core
