@@ -125,7 +125,7 @@ public sealed class BatchingMemberInvokerTests
         await leaving.CancelAsync();
 
         // Completed while the member's call is still busy: the caller does not wait for any batch.
-        var cancelled = await left;
+        var cancelled = await Settled(left);
         Assert.False(slot.Task.IsCompleted);
         Assert.Equal(MemberFailureKind.Cancelled, cancelled.Failure);
         Assert.Equal("a", cancelled.Member);
@@ -154,7 +154,7 @@ public sealed class BatchingMemberInvokerTests
 
         await leaving.CancelAsync();
 
-        Assert.Equal(MemberFailureKind.Cancelled, (await left).Failure);
+        Assert.Equal(MemberFailureKind.Cancelled, (await Settled(left)).Failure);
         Assert.False(batch.Task.IsCompleted);
         batch.Echo();
         AssertRows(await stays, 2f);
@@ -259,7 +259,11 @@ public sealed class BatchingMemberInvokerTests
         var waitingPrimary = batching.InvokeAsync(A, ensemble, Input(1), CallLane.Primary, CancellationToken.None);
         Assert.True(_inner.TryTake(out var slot));
 
-        var shed = await batching.InvokeAsync(A, ensemble, Input(2), CallLane.Shadow, CancellationToken.None);
+        var shedding = batching.InvokeAsync(A, ensemble, Input(2), CallLane.Shadow, CancellationToken.None);
+
+        // Answered at once: a shed copy neither waits nor is sent.
+        Assert.True(shedding.IsCompleted);
+        var shed = await shedding;
 
         Assert.Equal(MemberFailureKind.Shed, shed.Failure);
         Assert.Equal("a", shed.Member);
@@ -295,8 +299,10 @@ public sealed class BatchingMemberInvokerTests
             batching.InvokeAsync(A, ensemble, Input(2, 2), CallLane.Shadow, CancellationToken.None),
         };
 
-        var beyond = await batching.InvokeAsync(A, ensemble, Input(3), CallLane.Shadow, CancellationToken.None);
+        var shedding = batching.InvokeAsync(A, ensemble, Input(3), CallLane.Shadow, CancellationToken.None);
 
+        Assert.True(shedding.IsCompleted);
+        var beyond = await shedding;
         Assert.Equal(MemberFailureKind.Shed, beyond.Failure);
         Assert.Equal(1, _inner.Count);
         // The primary lane has call slots of its own: a primary request is not held up by the shadow's.
@@ -391,6 +397,53 @@ public sealed class BatchingMemberInvokerTests
         batch.Echo();
         Assert.True((await next).Succeeded);
     }
+
+    [Fact]
+    public async Task Two_members_naming_one_model_on_the_same_workers_share_a_batch_and_each_keeps_its_own_name()
+    {
+        var batching = Create(new MemberBatchingOptions { MaxCallsInFlight = 1 });
+        var alias = A with { Name = "a_in_digits" };
+        var ensemble = EnsembleOf([A], []);
+        var other = EnsembleOf([alias], []) with { Name = "digits" };
+        _ = batching.InvokeAsync(A, ensemble, Input(0), CallLane.Primary, CancellationToken.None);
+        Assert.True(_inner.TryTake(out var slot));
+        var mine = batching.InvokeAsync(A, ensemble, Input(1), CallLane.Primary, CancellationToken.None);
+        var theirs = batching.InvokeAsync(alias, other, Input(2), CallLane.Primary, CancellationToken.None);
+
+        slot.Echo();
+        var batch = await _inner.NextAsync();
+
+        Assert.Equal([1f, 2f], Markers(batch.Input));
+        batch.Echo();
+        Assert.Equal("a", (await mine).Member);
+        Assert.Equal("a_in_digits", (await theirs).Member);
+        AssertRows(await theirs, 2f);
+    }
+
+    [Fact]
+    public async Task Each_replica_adds_call_slots()
+    {
+        var batching = Create(new MemberBatchingOptions { MaxCallsInFlight = 1 });
+        var replicated = Member("r", endpoints: ["http://127.0.0.1:7011", "http://127.0.0.1:7012"]);
+        var ensemble = EnsembleOf([replicated], []);
+
+        _ = batching.InvokeAsync(replicated, ensemble, Input(1), CallLane.Primary, CancellationToken.None);
+        _ = batching.InvokeAsync(replicated, ensemble, Input(2), CallLane.Primary, CancellationToken.None);
+        var third = batching.InvokeAsync(replicated, ensemble, Input(3), CallLane.Primary, CancellationToken.None);
+
+        Assert.Equal(2, _inner.Count);
+        Assert.True(_inner.TryTake(out var first));
+        Assert.True(_inner.TryTake(out var second));
+        Assert.NotEqual(first.Input, second.Input);
+        first.Echo();
+        var next = await _inner.NextAsync();
+        Assert.Equal([3f], Markers(next.Input));
+        next.Echo();
+        AssertRows(await third, 3f);
+    }
+
+    /// <summary>The outcome of a request that must complete without any further call returning; the limit only keeps a broken queue from hanging the run.</summary>
+    private static Task<MemberOutcome> Settled(Task<MemberOutcome> request) => request.WaitAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>The request got an answer of exactly these rows (by their markers).</summary>
     private static void AssertRows(MemberOutcome outcome, params float[] markers)
