@@ -398,6 +398,29 @@ public sealed class BatchingMemberInvokerTests
         Assert.True((await next).Succeeded);
     }
 
+    [Fact(Skip = "Bug: MemberBatchQueue.Waiting (MemberBatchQueue.cs:26) counts requests whose callers cancelled until the next call returns and TakeBatch drops them, so the shadow lane (BatchingMemberInvoker.cs:42) keeps shedding for primary requests that no longer wait.")]
+    public async Task A_shadow_copy_is_not_shed_for_primary_requests_whose_callers_have_left()
+    {
+        var batching = Create(new MemberBatchingOptions { MaxCallsInFlight = 1 });
+        var ensemble = EnsembleOf([A], []);
+        _ = batching.InvokeAsync(A, ensemble, Input(0), CallLane.Primary, CancellationToken.None);
+        Assert.True(_inner.TryTake(out var slot));
+        using var leaving = new CancellationTokenSource();
+        var left = batching.InvokeAsync(A, ensemble, Input(1), CallLane.Primary, leaving.Token);
+        await leaving.CancelAsync();
+        Assert.Equal(MemberFailureKind.Cancelled, (await Settled(left)).Failure);
+
+        // No primary request waits any more: the shadow's own free call slot takes the copy.
+        var copy = batching.InvokeAsync(A, ensemble, Input(2), CallLane.Shadow, CancellationToken.None);
+
+        Assert.False(copy.IsCompleted, "the copy was shed");
+        Assert.True(_inner.TryTake(out var shadowCall));
+        Assert.Equal(CallLane.Shadow, shadowCall.Lane);
+        shadowCall.Echo();
+        AssertRows(await copy, 2f);
+        slot.Echo();
+    }
+
     [Fact]
     public async Task Two_members_naming_one_model_on_the_same_workers_share_a_batch_and_each_keeps_its_own_name()
     {
