@@ -176,6 +176,19 @@ public sealed class ShadowSharingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_served_by_the_shadow_arm_itself_is_not_copied_to_it()
+    {
+        var ensemble = WithShadow([A, C], Arm("candidate", "bagging", 0, [C]), primaryMembers: [A]);
+
+        var routed = await _router.RouteAsync(ensemble, ensemble.Arms[1], Rows(1), "r1", CancellationToken.None);
+        await _dispatcher.StopAsync(CancellationToken.None);
+
+        Assert.Equal("candidate", routed.Arm.Name);
+        Assert.Equal([("c", CallLane.Primary)], _invoker.Calls);
+        Assert.Equal(0, _statistics.Shadow("mnist").Enqueued);
+    }
+
+    [Fact]
     public void Shared_outcomes_are_the_primarys_in_the_shadow_arms_member_order_or_none_when_one_is_missing()
     {
         var outcomes = new[]
