@@ -1,24 +1,58 @@
 using System.Net;
+using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EnsembleGrpc.Hosting;
 
 /// <summary>Builds Grpc.Net.Client channels the same way in the router, LoadGen, the benchmarks and the tests.</summary>
 public static class GrpcChannels
 {
-    /// <summary>A channel to <paramref name="address"/> (http:// for h2c, https:// for TLS) with <paramref name="settings"/>.</summary>
+    /// <summary>The scheme of addresses resolved by grpc-dotnet's DNS resolver: <c>dns:///host:port</c>.</summary>
+    public const string DnsScheme = "dns";
+
+    /// <summary>
+    /// A channel to <paramref name="address"/> with <paramref name="settings"/>: http:// for h2c, https:// for TLS, or
+    /// <c>dns:///host:port</c> (h2c) for a name with several addresses, such as a Kubernetes headless Service, whose
+    /// addresses are all connected and taken round-robin, call by call.
+    /// </summary>
     public static GrpcChannel Create(string address, GrpcClientSettings? settings = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(address);
         settings ??= new GrpcClientSettings();
         var handler = settings.HttpHandler ?? CreateHandler(settings);
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        var options = new GrpcChannelOptions
         {
             HttpHandler = handler,
             DisposeHttpClient = settings.HttpHandler is null,
             MaxReceiveMessageSize = settings.MaxReceiveMessageSize,
             MaxSendMessageSize = settings.MaxSendMessageSize,
-        });
+        };
+        if (IsDnsAddress(address))
+        {
+            ConfigureDnsBalancing(options, settings);
+        }
+
+        return GrpcChannel.ForAddress(address, options);
+    }
+
+    /// <summary>Whether <paramref name="address"/> names grpc-dotnet's DNS resolver (<c>dns:///host:port</c>).</summary>
+    public static bool IsDnsAddress(string address) =>
+        address.StartsWith(DnsScheme + ":", StringComparison.OrdinalIgnoreCase);
+
+    private static void ConfigureDnsBalancing(GrpcChannelOptions options, GrpcClientSettings settings)
+    {
+        // The default pick_first would send every call to the first address of the name; round_robin keeps a
+        // connection to each address (each pod behind a headless Service) and spreads the calls over those ready.
+        options.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+        // A scheme other than http(s) says nothing about TLS: the workers listen on cleartext HTTP/2 (h2c).
+        options.Credentials = ChannelCredentials.Insecure;
+        // The resolver's default never re-resolves a healthy name, so pods added by a scale-up would not be seen.
+        var services = new ServiceCollection();
+        services.AddSingleton<ResolverFactory>(new DnsResolverFactory(settings.DnsRefreshInterval));
+        options.ServiceProvider = services.BuildServiceProvider();
     }
 
     /// <summary>The SocketsHttpHandler behind <see cref="Create"/>: HTTP/2 tuned for long-lived, busy channels.</summary>

@@ -25,6 +25,13 @@ public sealed record GrpcClientSettings
     /// <summary>Largest request message sent. Default null: no client-side limit (the server enforces its own).</summary>
     public int? MaxSendMessageSize { get; init; }
 
+    /// <summary>
+    /// For <c>dns:///host:port</c> addresses: how often the name is resolved again, so that replicas added since are
+    /// connected (removed ones are dropped when their connections fail, which also triggers a new resolution).
+    /// Default 30 s (a Kubernetes scale-up is used within that time).
+    /// </summary>
+    public TimeSpan DnsRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The handler to send through instead of a new SocketsHttpHandler (tests: a TestServer's handler).</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 }

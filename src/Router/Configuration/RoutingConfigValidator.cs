@@ -115,9 +115,9 @@ public sealed class RoutingConfigValidator(AggregationStrategies strategies)
                 for (int i = 0; i < member.Endpoints.Count; i++)
                 {
                     string? endpoint = member.Endpoints[i];
-                    if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                    if (!IsWorkerAddress(endpoint))
                     {
-                        errors.Add($"{mp}.endpoints[{i}]: '{endpoint}' is not an absolute http(s) address.");
+                        errors.Add($"{mp}.endpoints[{i}]: '{endpoint}' is neither an absolute http(s) address nor dns:///host:port.");
                     }
                 }
 
@@ -292,6 +292,37 @@ public sealed class RoutingConfigValidator(AggregationStrategies strategies)
         {
             errors.Add($"{path}.concurrency: must be at least 1; got {concurrency}.");
         }
+    }
+
+    /// <summary>
+    /// An absolute http(s) address, or <c>dns:///host:port</c>: a name resolved by the channel's DNS resolver, whose
+    /// addresses (e.g. every pod of a Kubernetes headless Service) are balanced round-robin. The form with a DNS server
+    /// (<c>dns://server/host:port</c>) is not accepted: the channel would ignore the server.
+    /// </summary>
+    private static bool IsWorkerAddress(string? endpoint)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        {
+            return true;
+        }
+
+        const string dnsPrefix = "dns:///";
+        if (!endpoint!.StartsWith(dnsPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        string hostPort = endpoint[dnsPrefix.Length..];
+        int colon = hostPort.LastIndexOf(':');
+        return colon > 0
+            && Uri.CheckHostName(hostPort[..colon].Trim('[', ']')) != UriHostNameType.Unknown
+            && int.TryParse(hostPort[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port)
+            && port is >= 1 and <= 65535;
     }
 
     private static void Unknown(List<string> errors, string path, Dictionary<string, JsonElement>? unknown)

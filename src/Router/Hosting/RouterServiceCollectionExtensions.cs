@@ -41,7 +41,7 @@ public static class RouterServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RoutingConfigProvider>>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<RouterOptions>>().Value.Watch
-            ? new ConfigFileWatcher(sp.GetRequiredService<RoutingConfigProvider>())
+            ? new ConfigFileWatcher(sp.GetRequiredService<RoutingConfigProvider>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigFileWatcher>>())
             : new NoOpHostedService());
         return services;
     }
