@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace EnsembleGrpc.Hosting;
 
 /// <summary>
@@ -24,6 +26,18 @@ public sealed record GrpcClientSettings
 
     /// <summary>Largest request message sent. Default null: no client-side limit (the server enforces its own).</summary>
     public int? MaxSendMessageSize { get; init; }
+
+    /// <summary>
+    /// The certificate (with key) presented to servers that ask for one (mutual TLS). Default null: none. Used with
+    /// https:// addresses only.
+    /// </summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+
+    /// <summary>
+    /// The authorities a server's certificate must chain to, instead of the machine's roots (a private CA). Default
+    /// null: the machine's trust store. The host name is checked either way.
+    /// </summary>
+    public X509Certificate2Collection? TrustedAuthorities { get; init; }
 
     /// <summary>The handler to send through instead of a new SocketsHttpHandler (tests: a TestServer's handler).</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
