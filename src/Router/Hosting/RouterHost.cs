@@ -17,7 +17,8 @@ using Microsoft.Extensions.Options;
 namespace EnsembleGrpc.Router.Hosting;
 
 /// <summary>
-/// Builds and runs the router: Kestrel (h2c) with the inference and admin services. Tests build it in-process with
+/// Builds and runs the router: Kestrel (h2c, or TLS with a certificate; see <see cref="RouterListeners"/>) with the
+/// inference and admin services. Tests build it in-process with
 /// <c>--port 0</c>, start it and read <see cref="Port"/>. The routing file is loaded (and validated) when the host is
 /// built, so a bad file fails here with every problem listed.
 /// </summary>
@@ -29,8 +30,11 @@ public sealed class RouterHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    /// <summary>The bound port (after <see cref="StartAsync"/>), the real one when asked for port 0.</summary>
-    public int Port => GrpcKestrel.BoundPort(App.Services);
+    /// <summary>The bound main port (after <see cref="StartAsync"/>), the real one when asked for port 0.</summary>
+    public int Port => App.Services.GetRequiredService<RouterListeners>().MainPort;
+
+    /// <summary>The bound admin port (after <see cref="StartAsync"/>); null when admin calls are served on <see cref="Port"/>.</summary>
+    public int? AdminPort => App.Services.GetRequiredService<RouterListeners>().AdminPort;
 
     /// <summary>
     /// Builds the router from command-line style arguments (see <see cref="RouterCommandLine"/>) on top of
@@ -60,7 +64,7 @@ public sealed class RouterHost : IAsyncDisposable
             .AddRouterEngine()
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();
-        builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));
+        builder.WebHost.ConfigureKestrel((context, kestrel) => RouterListeners.Configure(kestrel));
 
         var app = builder.Build();
         // Load (and validate) the routing file now, not on the first request.
@@ -68,6 +72,7 @@ public sealed class RouterHost : IAsyncDisposable
         app.Services.GetRequiredService<RoutingConfigProvider>();
         app.Services.GetRequiredService<TrafficStatistics>();
         app.Services.GetRequiredService<TrafficSplitState>();
+        app.Use(app.Services.GetRequiredService<RouterListeners>().FilterAsync);
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
         app.MapRouterHealth();
