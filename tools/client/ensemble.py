@@ -8,7 +8,7 @@ grpc_tools plugin here, so the services are called through grpcio's generic API 
   ensemble.py health   [--target H:P] [--model mnist]
   ensemble.py infer    [--target H:P] [--model mnist] [--strategy S] [--routing-key K[,K2,...]] [--count N]
                        [--batch B] [--image-index I] [--invert] [--size PX] [--fp32] [--quiet] [--save-ids FILE]
-  ensemble.py feedback [--target H:P] [--ids FILE]          true labels of the requests `infer` saved
+  ensemble.py feedback [--target H:P] [--ids FILE] [--token T]  true labels of the requests `infer` saved
   ensemble.py stats    [--target H:P] [--ensemble mnist]
   ensemble.py config   [--target H:P]
   ensemble.py split    [--target H:P] [--ensemble mnist] --weights bagging=50,stacking=50,... [--token T]
@@ -262,10 +262,11 @@ def cmd_feedback(client, args):
     if not entries:
         sys.exit(f"{args.ids}: no request ids (run `infer --save-ids {args.ids}` first)")
     arms, failures = {}, 0
+    token = args.token or os.environ.get("ENSEMBLEGRPC_ADMIN_TOKEN", "")
     for e in entries:
         try:
             r = client.admin("SubmitFeedback", apb.SubmitFeedbackRequest(request_id=e["id"], labels=e["labels"]),
-                             apb.SubmitFeedbackResponse)
+                             apb.SubmitFeedbackResponse, metadata=bearer(token))
         except grpc.RpcError as err:
             failures += 1
             print(f"{e['id']}: {rpc_error(err)}")
@@ -370,9 +371,10 @@ def main(argv=None):
     p.add_argument("--data", default=DEFAULT_DATA)
     p.set_defaults(func=cmd_infer)
 
-    p = sub.add_parser("feedback", parents=[common], help="SubmitFeedback: the true labels of saved requests")
+    p = sub.add_parser("feedback", parents=[common], help="SubmitFeedback: the true labels of saved requests (bearer token)")
     p.add_argument("--ids", default=DEFAULT_IDS)
     p.add_argument("--quiet", action="store_true", help="per-arm summary only")
+    p.add_argument("--token", help="admin token (default: $ENSEMBLEGRPC_ADMIN_TOKEN)")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("stats", parents=[common], help="GetStatistics as a table")
