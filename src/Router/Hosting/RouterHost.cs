@@ -31,10 +31,11 @@ public sealed class RouterHost : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     /// <summary>The bound main port (after <see cref="StartAsync"/>), the real one when asked for port 0.</summary>
-    public int Port => App.Services.GetRequiredService<RouterListeners>().MainPort;
+    /// <exception cref="InvalidOperationException">The router has not started listening.</exception>
+    public int Port => Listening().MainPort;
 
     /// <summary>The bound admin port (after <see cref="StartAsync"/>); null when admin calls are served on <see cref="Port"/>.</summary>
-    public int? AdminPort => App.Services.GetRequiredService<RouterListeners>().AdminPort;
+    public int? AdminPort => Listening().AdminPort;
 
     /// <summary>
     /// Builds the router from command-line style arguments (see <see cref="RouterCommandLine"/>) on top of
@@ -91,6 +92,13 @@ public sealed class RouterHost : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
+
+    private RouterListeners Listening()
+    {
+        // Throws until Kestrel has bound its addresses, like the port of a server that is not listening yet.
+        _ = GrpcKestrel.BoundPort(App.Services);
+        return App.Services.GetRequiredService<RouterListeners>();
+    }
 
     private static IPEndPoint ListenEndpoint(IServiceProvider services)
     {
