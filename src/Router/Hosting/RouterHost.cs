@@ -85,7 +85,7 @@ public sealed class RouterHost : IAsyncDisposable
     /// 2 for a bad command line, configuration or routing file, 3 when the port is taken.
     /// </summary>
     public static Task<int> RunAsync(string[] args)
-        => ServerRunner.RunAsync(RouterCommandLine.Parse(args), () => Build(args).App, ListenEndpoint, RoutingFileErrors);
+        => ServerRunner.RunAsync(RouterCommandLine.Parse(args), () => Build(args).App, ListenEndpoints, RoutingFileErrors);
 
     public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
 
@@ -100,10 +100,13 @@ public sealed class RouterHost : IAsyncDisposable
         return App.Services.GetRequiredService<RouterListeners>();
     }
 
-    private static IPEndPoint ListenEndpoint(IServiceProvider services)
+    private static IReadOnlyList<IPEndPoint> ListenEndpoints(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<RouterOptions>>().Value;
-        return new IPEndPoint(RouterOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback, options.Port);
+        var address = RouterOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback;
+        return options.AdminPort is { } admin
+            ? [new IPEndPoint(address, options.Port), new IPEndPoint(address, admin)]
+            : [new IPEndPoint(address, options.Port)];
     }
 
     private static IReadOnlyList<string>? RoutingFileErrors(Exception exception)
