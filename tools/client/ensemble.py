@@ -66,12 +66,18 @@ def load_messages():
 class Client:
     """The two services over one channel, wired with grpcio's generic API."""
 
-    def __init__(self, target, timeout):
+    def __init__(self, target, timeout, ca=None):
         self.pb, self.admin_pb = load_messages()
         self.timeout = timeout
-        self.channel = grpc.insecure_channel(target, options=[
-            ("grpc.max_send_message_length", 64 << 20), ("grpc.max_receive_message_length", 64 << 20),
-            ("grpc.enable_retries", 0)])
+        options = [("grpc.max_send_message_length", 64 << 20), ("grpc.max_receive_message_length", 64 << 20),
+                   ("grpc.enable_retries", 0)]
+        if ca:
+            # A router started with --tls-cert: TLS, trusting the CA that issued its certificate.
+            with open(ca, "rb") as f:
+                credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
+            self.channel = grpc.secure_channel(target, credentials, options=options)
+        else:
+            self.channel = grpc.insecure_channel(target, options=options)
 
     def _call(self, service, method, request, response_type, metadata=None):
         stub = self.channel.unary_unary(service + method, request_serializer=type(request).SerializeToString,
@@ -346,6 +352,7 @@ def main(argv=None):
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--target", default="127.0.0.1:8000", help="host:port of the router (or a worker)")
     common.add_argument("--timeout", type=float, default=10.0, help="deadline per call, seconds")
+    common.add_argument("--ca", help="PEM CA file: connect over TLS trusting it (a router or worker with --tls-cert)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("health", parents=[common], help="ServerLive/Ready/Metadata, ModelReady/ModelMetadata")
@@ -392,7 +399,7 @@ def main(argv=None):
 
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
-    client = Client(args.target, args.timeout)
+    client = Client(args.target, args.timeout, args.ca)
     try:
         return args.func(client, args)
     except grpc.RpcError as e:
