@@ -4,11 +4,12 @@
 #   1. in-process ONNX Runtime throughput of each member model at batch 1 and at its best batch (the limit);
 #   2. one worker served through gRPC (LoadGen, batch-1 requests, concurrency 1/8/32/64) with its ModelStatistics;
 #   3. h2load against the same worker with the same framed ModelInfer request;
-#   4. the router's ensemble (bagging over 3 workers) at a few concurrencies, and its latency vs the worker direct;
-# then prints the ratios and writes artifacts/bench/inference-<timestamp>.json.
+#   4. the router's ensemble (bagging over 3 workers) at a few concurrencies, its CPU and RSS (from /proc);
+#   5. the router in open loop (Poisson) at half its peak, without and with shadow arms (hot-reloaded routing file);
+# then prints the ratios and the issue's goals (meets / misses) and writes artifacts/bench/inference-<timestamp>.json.
 # Everything listens on 127.0.0.1 only. Every process started is stopped on exit (also on Ctrl-C or a timeout).
-#   bash bench/inference.sh            # full run, about 6-8 minutes after the build on 2 busy cores
-#   bash bench/inference.sh --quick    # about 2 minutes after the build
+#   bash bench/inference.sh            # full run, about 9-11 minutes after the build on 2 busy cores
+#   bash bench/inference.sh --quick    # about 3 minutes after the build
 #   bash bench/inference.sh --help     # every option
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ EXTRA=()
 for arg in "$@"; do
   if [[ "$arg" == "-h" || "$arg" == "--help" ]]; then
     [[ -f "$DLL" ]] && exec dotnet "$DLL" --help
-    sed -n '2,13p' "$0"; exit 0
+    sed -n '2,14p' "$0"; exit 0
   fi
 done
 

@@ -4,7 +4,7 @@ namespace InferenceBench;
 internal sealed record Ratio(string Name, string Definition, double Value, double RepMin, double RepMax, double? DifferenceMs = null);
 
 /// <summary>Medians over the repetitions, the best batch and concurrency, and the ratios the benchmark reports.</summary>
-internal sealed class Analysis
+internal sealed partial class Analysis
 {
     public Analysis(BenchOptions options, RunResults results)
     {
@@ -44,8 +44,37 @@ internal sealed class Analysis
             Cpu[part] = Figure.Of(results.Cpu.Where(x => x.Sample.Part == part).Select(x => x.Sample.CpuUsPerRequest));
         }
 
+        foreach (var group in results.StepCpu.GroupBy(x => (x.Sample.Part, x.Sample.Concurrency)))
+        {
+            StepCpu[group.Key] = Figure.Of(group.Select(x => x.Sample.CpuUsPerRequest));
+        }
+
+        foreach (var group in results.Rss.GroupBy(x => (x.Sample.Process, x.Sample.Phase)))
+        {
+            Rss[group.Key] = (Figure.Of(group.Where(x => x.Sample.MaxRssKb >= 0).Select(x => x.Sample.MaxRssKb / 1000.0)),
+                Figure.Of(group.Where(x => x.Sample.HwmKb >= 0).Select(x => x.Sample.HwmKb / 1000.0)));
+        }
+
+        foreach (var group in results.OpenLoop.GroupBy(x => x.Sample.Setting))
+        {
+            var samples = group.Select(x => x.Sample).ToArray();
+            OpenLoop[group.Key] = new OpenLoopFigures(
+                samples[0].Kind,
+                samples[0].Percent,
+                Figure.Of(samples.Select(x => x.Rate)),
+                Figure.Of(samples.Select(x => x.Served.Throughput)),
+                Figure.Of(samples.Select(x => x.Served.P50Ms)),
+                Figure.Of(samples.Select(x => x.Served.P99Ms)),
+                samples.Sum(x => x.Served.Requests - x.Served.Succeeded),
+                samples.Sum(x => x.Served.LateSends),
+                samples.Sum(x => x.Served.Unanswered),
+                samples.Count(x => x.Served.Incomplete),
+                samples.Where(x => x.Shadow is not null).SelectMany(x => x.Shadow!).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Aggregate(0UL, (sum, kv) => sum + kv.Value)));
+        }
+
         BestRouterLevel = Router.Where(r => r.Value.Throughput.HasValue).OrderByDescending(r => r.Value.Throughput.Median).Select(r => (int?)r.Key).FirstOrDefault();
         Ratios = ComputeRatios();
+        Goals = ComputeGoals();
     }
 
     public BenchOptions Options { get; }
@@ -78,6 +107,21 @@ internal sealed class Analysis
     public int? BestRouterLevel { get; }
 
     public IReadOnlyList<Ratio> Ratios { get; }
+
+    /// <summary>CPU µs per request of one LoadGen step, by part (worker, router-only, router-path) and concurrency.</summary>
+    public Dictionary<(string Part, int Concurrency), Figure> StepCpu { get; } = [];
+
+    /// <summary>Max VmRSS and VmHWM in MB (10^6 bytes) by process and phase.</summary>
+    public Dictionary<(string Process, string Phase), (Figure MaxRssMb, Figure HwmMb)> Rss { get; } = [];
+
+    /// <summary>Open-loop figures by shadow setting name.</summary>
+    public Dictionary<string, OpenLoopFigures> OpenLoop { get; } = [];
+
+    /// <summary>The goals, each next to its target.</summary>
+    public IReadOnlyList<Goal> Goals { get; }
+
+    /// <summary>The phase name of the router's peak step in <see cref="Rss"/>.</summary>
+    public string? PeakPhase => Results.Rss.Select(x => x.Sample.Phase).FirstOrDefault(p => p.EndsWith("(peak)", StringComparison.Ordinal));
 
     /// <summary>
     /// The in-process limit of an ensemble of the members on the same cores: every image runs through every member,
@@ -231,6 +275,20 @@ internal sealed class Analysis
         return ratios;
     }
 }
+
+/// <summary>Medians of one open-loop setting over the repetitions; shadow counters summed over them.</summary>
+internal sealed record OpenLoopFigures(
+    string Kind,
+    int Percent,
+    Figure Rate,
+    Figure Throughput,
+    Figure P50,
+    Figure P99,
+    long Failed,
+    long LateSends,
+    long Unanswered,
+    int Incomplete,
+    IReadOnlyDictionary<string, ulong> Shadow);
 
 /// <summary>Medians of one served concurrency level over the repetitions.</summary>
 internal sealed record ServedFigures(

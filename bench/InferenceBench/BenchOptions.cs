@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace InferenceBench;
 
-/// <summary>The benchmark's settings: defaults for the full run (~6-8 min on 2 busy cores), <c>--quick</c> for ~2 min.</summary>
+/// <summary>The benchmark's settings: defaults for the full run (~9-11 min on 2 busy cores), <c>--quick</c> for ~3 min.</summary>
 internal sealed class BenchOptions
 {
     public const string Usage = """
         usage: bash bench/inference.sh [options]
-          --quick                  shorter windows and fewer levels (about 2 minutes after the build)
+          --quick                  shorter windows and fewer levels (about 3 minutes after the build)
           --reps N                 repetitions of every measurement; medians are reported (default 5; quick 3)
           --models LIST            member models (default mnist_cnn_1,mnist_cnn_2,mnist_cnn_3); the first is the "one worker"
           --ort-seconds S          length of one in-process ONNX Runtime measurement (default 1.0; quick 0.4)
@@ -24,6 +24,13 @@ internal sealed class BenchOptions
           --h2load-seconds S       target length of one h2load repetition (default 2; quick 1)
           --h2load-conns LIST      h2load client connections, each with --h2load-streams streams (default 2)
           --h2load-streams N       h2load max concurrent streams per connection (-m, default 32)
+          --open-share X           open-loop rate as a share of the router's best closed-loop requests/s of the same repetition (default 0.5)
+          --open-window S          LoadGen measurement window of the open-loop steps (default 1.0; quick 0.5)
+          --shadow-kinds LIST      shadow arms measured at the open-loop rate: vote (the primary's members, strategy vote) and
+                                   members (other member entries on the same workers, strategy bagging) (default vote,members)
+          --shadow-percents LIST   shadow sampling percentages (default 10,100)
+          --skip-open-loop         do not run the open-loop part (goals 5 and 6 read n/a)
+          --rss-interval-ms N      VmRSS sampling interval of the router and workers (default 100)
           --skip-router REASON     do not run the router part (REASON is printed)
           --skip-h2load            do not run h2load
           --out DIR                where the JSON and LoadGen reports go (default artifacts/bench)
@@ -69,6 +76,19 @@ internal sealed class BenchOptions
 
     public int H2loadStreams { get; private set; } = 32;
 
+    /// <summary>Open-loop rate = this × the router's best closed-loop requests/s of the same repetition.</summary>
+    public double OpenShare { get; private set; } = 0.5;
+
+    public double OpenWindowSeconds { get; private set; } = 1.0;
+
+    public string[] ShadowKinds { get; private set; } = [ShadowSetting.SameMembersKind, ShadowSetting.OtherMembersKind];
+
+    public int[] ShadowPercents { get; private set; } = [10, 100];
+
+    public bool SkipOpenLoop { get; private set; }
+
+    public int RssIntervalMs { get; private set; } = 100;
+
     public string? SkipRouter { get; private set; }
 
     public bool SkipH2load { get; private set; }
@@ -98,6 +118,7 @@ internal sealed class BenchOptions
             o.WindowSeconds = 0.5;
             o.MaxWindows = 3;
             o.H2loadSeconds = 1.0;
+            o.OpenWindowSeconds = 0.5;
         }
 
         for (var i = 0; i < args.Length; i++)
@@ -127,6 +148,12 @@ internal sealed class BenchOptions
                 case "--h2load-seconds": o.H2loadSeconds = D(0.2, 30); break;
                 case "--h2load-conns": o.H2loadConns = List(1, 64); break;
                 case "--h2load-streams": o.H2loadStreams = I(1, 1024); break;
+                case "--open-share": o.OpenShare = D(0.01, 2); break;
+                case "--open-window": o.OpenWindowSeconds = D(0.1, 30); break;
+                case "--shadow-kinds": o.ShadowKinds = ShadowKindList(Next()); break;
+                case "--shadow-percents": o.ShadowPercents = List(1, 100); break;
+                case "--skip-open-loop": o.SkipOpenLoop = true; break;
+                case "--rss-interval-ms": o.RssIntervalMs = I(10, 10_000); break;
                 case "--skip-router": o.SkipRouter = Next(); break;
                 case "--skip-h2load": o.SkipH2load = true; break;
                 case "--out": o.OutDir = Next(); break;
@@ -140,14 +167,23 @@ internal sealed class BenchOptions
             ? d
             : throw new ArgumentException($"--device: '{value}' is not cpu, cuda or cuda:N");
 
+        static string[] ShadowKindList(string value)
+        {
+            var kinds = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
+            var unknown = kinds.Where(k => k is not (ShadowSetting.SameMembersKind or ShadowSetting.OtherMembersKind)).ToArray();
+            return unknown.Length == 0 ? kinds
+                : throw new ArgumentException($"--shadow-kinds: {string.Join(", ", unknown)} is not {ShadowSetting.SameMembersKind} or {ShadowSetting.OtherMembersKind}");
+        }
+
         if (o.Models.Length == 0)
         {
             throw new ArgumentException("--models needs at least one model");
         }
 
-        // The overhead comparison needs these levels on both sides.
-        o.WorkerLevels = [.. o.WorkerLevels.Union(OverheadLevels).Order()];
+        // The overhead comparison needs these levels on both sides; the CPU goal compares the router at its best level
+        // with the worker at the same concurrency, so the worker runs every router level too.
         o.RouterLevels = [.. o.RouterLevels.Union(OverheadLevels).Order()];
+        o.WorkerLevels = [.. o.WorkerLevels.Union(o.RouterLevels).Order()];
         return o;
     }
 }

@@ -19,12 +19,14 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     private readonly Task _stdoutPump;
     private readonly Task _stderrPump;
     private readonly StringBuilder? _stdout;
+    private readonly Action<string>? _onStdoutLine;
 
-    private ChildProcess(Process process, string name, bool captureStdout)
+    private ChildProcess(Process process, string name, bool captureStdout, Action<string>? onStdoutLine)
     {
         _process = process;
         Name = name;
         _stdout = captureStdout ? new StringBuilder() : null;
+        _onStdoutLine = onStdoutLine;
         _stdoutPump = PumpAsync(process.StandardOutput, isStdout: true);
         _stderrPump = PumpAsync(process.StandardError, isStdout: false);
     }
@@ -72,7 +74,8 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     }
 
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string? pidFile,
-        IDictionary<string, string>? environment = null, bool captureStdout = false, string? workingDirectory = null)
+        IDictionary<string, string>? environment = null, bool captureStdout = false, string? workingDirectory = null,
+        Action<string>? onStdoutLine = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -100,7 +103,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             File.AppendAllText(pidFile, $"{process.Id}\n");
         }
 
-        return new ChildProcess(process, name, captureStdout);
+        return new ChildProcess(process, name, captureStdout, onStdoutLine);
     }
 
     /// <summary>Waits for Kestrel's "Now listening on: http://127.0.0.1:PORT" line.</summary>
@@ -199,6 +202,12 @@ internal sealed partial class ChildProcess : IAsyncDisposable
                 {
                     _stdout?.AppendLine(line);
                 }
+            }
+
+            if (isStdout)
+            {
+                // Called on the pump as each line arrives: LoadGen's step boundaries are timed by it.
+                _onStdoutLine?.Invoke(line);
             }
 
             if (isStdout && !_listening.Task.IsCompleted && ListeningLine().Match(line) is { Success: true } match)

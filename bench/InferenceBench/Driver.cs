@@ -49,6 +49,8 @@ internal sealed class Driver(BenchOptions options)
         var workers = new List<ChildProcess>();
         var workerUris = new Dictionary<string, Uri>();
         ChildProcess? router = null;
+        RouterConfig? routerConfig = null;
+        RouterAdminReader? admin = null;
         var ortRunners = new List<OrtThroughput>();
         var workerSettings = "dynamic batching scheduler, worker defaults (concurrency 2, intra-op 1, inter-op 1, no spinning, config.json batching), logging at Warning";
         try
@@ -89,8 +91,10 @@ internal sealed class Driver(BenchOptions options)
             {
                 try
                 {
-                    var config = RouterConfig.Write(root, workerUris, Path.Combine(runDir, "routing.json"));
-                    router = ChildProcess.Start("router", "dotnet", [routerDll, "--config", config, "--host", "127.0.0.1", "--port", "0", "--watch", "false"],
+                    routerConfig = RouterConfig.Create(root, workerUris, Path.Combine(runDir, "routing.json"));
+                    var config = routerConfig.Path;
+                    // Hot reload on: the open-loop part changes the shadow arm by rewriting the routing file.
+                    router = ChildProcess.Start("router", "dotnet", [routerDll, "--config", config, "--host", "127.0.0.1", "--port", "0", "--watch", "true"],
                         options.PidFile, QuietLogging(), workingDirectory: root);
                     var routerUri = await router.WaitListeningAsync(StartTimeout);
                     using var routerClient = new InferenceClient(routerUri);
@@ -118,6 +122,7 @@ internal sealed class Driver(BenchOptions options)
             }
 
             Uri? routerTarget = router is null ? null : await router.WaitListeningAsync(TimeSpan.FromSeconds(1));
+            admin = routerTarget is null ? null : new RouterAdminReader(routerTarget);
 
             // 4. In-process sessions, warmed on every batch size.
             foreach (var model in options.Models)
@@ -175,8 +180,10 @@ internal sealed class Driver(BenchOptions options)
                 var repLocal = rep;
                 await TryAsync($"worker LoadGen rep {rep}", async () =>
                 {
+                    var probe = new StepProbe([workers[0]], () => workerClient.SuccessCountAsync(options.Models[0], CancellationToken.None));
                     var steps = await MeasureCpuAsync(rep, [("worker-loadgen", [workers[0]])], workerClient, options.Models[0], cancellationToken,
-                        () => loadGen.RunAsync(workerUri, options.Models[0], descendingWorker, Path.Combine(runDir, $"worker-rep{repLocal}"), null, cancellationToken, discardFirstStep: true));
+                        () => loadGen.RunAsync(workerUri, options.Models[0], descendingWorker, Path.Combine(runDir, $"worker-rep{repLocal}"), null, cancellationToken, discardFirstStep: true, onLine: probe.OnLine));
+                    await RecordStepCpuAsync(repLocal, probe, steps, [("worker", [0])]);
                     foreach (var s in steps)
                     {
                         _results.Worker.Add((repLocal, s));
@@ -200,14 +207,30 @@ internal sealed class Driver(BenchOptions options)
                     Log($"repetition {rep}/{options.Reps}: router via LoadGen (bagging), concurrency {string.Join(',', descendingRouter)}");
                     await TryAsync($"router LoadGen rep {rep}", async () =>
                     {
-                        var steps = await MeasureCpuAsync(rep, [("router-path", [router!, .. workers]), ("router-only", [router!])], workerClient, options.Models[0], cancellationToken,
-                            () => loadGen.RunAsync(routerTarget, RouterConfig.Ensemble, descendingRouter, Path.Combine(runDir, $"router-rep{repLocal}"), "bagging", cancellationToken, discardFirstStep: true));
+                        ChildProcess[] serving = [router!, .. workers];
+                        var probe = new StepProbe(serving, () => workerClient.SuccessCountAsync(options.Models[0], CancellationToken.None));
+                        IReadOnlyList<ServedSample> steps;
+                        var rss = new RssSampler(serving, () => probe.CurrentStep, TimeSpan.FromMilliseconds(options.RssIntervalMs));
+                        await using (rss)
+                        {
+                            steps = await MeasureCpuAsync(rep, [("router-path", serving), ("router-only", [router!])], workerClient, options.Models[0], cancellationToken,
+                                () => loadGen.RunAsync(routerTarget, RouterConfig.Ensemble, descendingRouter, Path.Combine(runDir, $"router-rep{repLocal}"), "bagging", cancellationToken, discardFirstStep: true, onLine: probe.OnLine));
+                        }
+
+                        await RecordStepCpuAsync(repLocal, probe, steps, [("router-only", [0]), ("router-path", [.. Enumerable.Range(0, serving.Length)])]);
+                        // The sweep runs its highest level first, twice (the first run is LoadGen's own warm-up): both are the peak.
+                        RecordRss(repLocal, $"router c={descendingRouter[0]} (peak)", serving, rss, step => step is 0 or 1);
                         foreach (var s in steps)
                         {
                             _results.Router.Add((repLocal, s));
                             Log($"  c={s.Concurrency}: {s.Throughput:N0} req/s, p50 {s.P50Ms:0.000} ms, p99 {s.P99Ms:0.000} ms{(s.Requests != s.Succeeded ? $", {s.Requests - s.Succeeded} failed" : "")}");
                         }
                     });
+
+                    if (!options.SkipOpenLoop && admin is not null && routerConfig is not null)
+                    {
+                        await TryAsync($"open loop rep {rep}", () => OpenLoopAsync(repLocal, router!, workers, routerTarget, routerConfig, admin, loadGen, runDir, cancellationToken));
+                    }
                 }
 
                 _results.RepsDone = rep;
@@ -220,6 +243,7 @@ internal sealed class Driver(BenchOptions options)
                 runner.Dispose();
             }
 
+            admin?.Dispose();
             if (router is not null)
             {
                 await router.DisposeAsync();
@@ -245,6 +269,182 @@ internal sealed class Driver(BenchOptions options)
         Console.WriteLine($"LoadGen reports (JSON, CSV, SVG), the request body and the routing file: {runDir}/");
         Console.WriteLine($"elapsed {_clock.Elapsed.TotalSeconds:0} s");
         return 0;
+    }
+
+    /// <summary>
+    /// Goals 5 and 6: the router in open loop (Poisson arrivals) at <see cref="BenchOptions.OpenShare"/> × its best
+    /// closed-loop requests/s of this repetition, once per shadow setting (no shadow first in repetition 1; the order
+    /// rotates per repetition), each after a hot reload of the routing file that RouterAdmin confirms. Every setting of a
+    /// repetition uses the same arrival seed, so they see the same schedule. The router goes back to no shadow at the end.
+    /// </summary>
+    private async Task OpenLoopAsync(int rep, ChildProcess router, List<ChildProcess> workers, Uri target, RouterConfig config, RouterAdminReader admin,
+        LoadGenRunner loadGen, string runDir, CancellationToken cancellationToken)
+    {
+        var best = _results.Router.Where(x => x.Rep == rep && x.Sample.Succeeded > 0).Select(x => x.Sample.Throughput).DefaultIfEmpty(double.NaN).Max();
+        if (double.IsNaN(best) || best <= 0)
+        {
+            throw new InvalidOperationException("no closed-loop router throughput in this repetition to take the rate from");
+        }
+
+        var rate = Math.Max(1, Math.Round(options.OpenShare * best));
+        var settings = ShadowSetting.All(options);
+        settings = [.. settings.Skip((rep - 1) % settings.Count), .. settings.Take((rep - 1) % settings.Count)];
+        Log($"repetition {rep}/{options.Reps}: router open loop ({LoadGenRunner.OpenLoopArrivals} arrivals) at {rate:N0} req/s = {options.OpenShare:0.##} x {best:N0}; {string.Join(", ", settings.Select(x => x.Name))}");
+        ChildProcess[] serving = [router, .. workers];
+        var current = ShadowSetting.None;
+        var rss = new RssSampler(serving, () => 0, TimeSpan.FromMilliseconds(options.RssIntervalMs));
+        try
+        {
+            foreach (var setting in settings)
+            {
+                if (setting != current)
+                {
+                    await ApplyShadowAsync(config, admin, setting, cancellationToken);
+                    current = setting;
+                }
+
+                await WaitBreakersAsync(admin, config, rep, setting, cancellationToken);
+                var before = await admin.ShadowAsync(RouterConfig.Ensemble, cancellationToken);
+                var prefix = Path.Combine(runDir, $"open-rep{rep}-{(setting.IsNone ? "none" : $"{setting.Kind}{setting.Percent}")}");
+                var s = await loadGen.RunOpenAsync(target, RouterConfig.Ensemble, rate, seed: rep, prefix, "bagging", cancellationToken);
+                if (!setting.IsNone)
+                {
+                    await DrainShadowAsync(admin, rep, setting, cancellationToken);
+                }
+
+                // Read after the drain: the counts cover every copy the step enqueued.
+                var after = await admin.ShadowAsync(RouterConfig.Ensemble, cancellationToken);
+                var shadow = after is null ? null : RouterAdminReader.Delta(before?.Counters, after.Counters);
+
+                _results.OpenLoop.Add((rep, new OpenLoopSample(setting.Name, setting.Kind, setting.Percent, rate, s, shadow)));
+                var counts = shadow is null ? "" : "; shadow " + string.Join(", ", shadow.Where(kv => kv.Value > 0 || !kv.Key.Contains('.', StringComparison.Ordinal)).Select(kv => $"{kv.Key} {kv.Value}"));
+                Log($"  {setting.Name,-20} {s.Throughput:N0} req/s, p50 {s.P50Ms:0.000} ms, p99 {s.P99Ms:0.000} ms{(s.Requests != s.Succeeded ? $", {s.Requests - s.Succeeded} failed" : "")}{(s.LateSends > 0 ? $", {s.LateSends} late sends" : "")}{(s.Unanswered > 0 ? $", {s.Unanswered} of {s.Sent} sent unanswered" : "")}{(s.Incomplete ? " (INCOMPLETE)" : "")}{counts}");
+            }
+        }
+        finally
+        {
+            await rss.DisposeAsync();
+            RecordRss(rep, "open loop, every shadow setting", serving, rss, _ => true);
+            if (current != ShadowSetting.None)
+            {
+                await ApplyShadowAsync(config, admin, ShadowSetting.None, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Shadow copies still queued when a step ends would run during the next setting's step (which may have no shadow
+    /// at all): wait (bounded, noted) until the shadow has finished what it enqueued, by its own RouterAdmin counters.
+    /// </summary>
+    private async Task DrainShadowAsync(RouterAdminReader admin, int rep, ShadowSetting setting, CancellationToken cancellationToken)
+    {
+        static long Pending(ShadowState? s) => s is null || !s.Counters.TryGetValue("enqueued", out var enqueued) ? 0
+            : (long)enqueued - s.Counters.Where(kv => kv.Key is "completed" or "errors" or "rejected").Sum(kv => (long)kv.Value);
+        var clock = Stopwatch.StartNew();
+        var pending = Pending(await admin.ShadowAsync(RouterConfig.Ensemble, cancellationToken));
+        if (pending <= 0)
+        {
+            return;
+        }
+
+        var first = pending;
+        while (pending > 0 && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100, cancellationToken);
+            pending = Pending(await admin.ShadowAsync(RouterConfig.Ensemble, cancellationToken));
+        }
+
+        Log($"  after '{setting.Name}': {first} shadow copies were still queued or running; waited {clock.Elapsed.TotalSeconds:0.0} s for them{(pending > 0 ? $", {pending} left" : "")}");
+        if (pending > 0)
+        {
+            _results.Notes.Add($"rep {rep}: after '{setting.Name}' {pending} shadow copies were still pending after 10 s (the next step ran with them)");
+        }
+    }
+
+    /// <summary>
+    /// A step that overloaded the workers can leave breakers open; the next setting would inherit them. An open breaker
+    /// only lets a probe through after its break duration, and only a call moves it on, so the driver waits that long
+    /// once (and notes it) instead of polling a state that cannot change without traffic.
+    /// </summary>
+    private async Task WaitBreakersAsync(RouterAdminReader admin, RouterConfig config, int rep, ShadowSetting setting, CancellationToken cancellationToken)
+    {
+        var open = await admin.OpenBreakersAsync(RouterConfig.Ensemble, cancellationToken);
+        if (open.Count == 0)
+        {
+            return;
+        }
+
+        var wait = config.BreakDuration + TimeSpan.FromMilliseconds(500);
+        var what = $"rep {rep}: before '{setting.Name}' breakers were open ({string.Join(", ", open)}); waited their break duration + 0.5 s ({wait.TotalSeconds:0.0} s)";
+        _results.Notes.Add(what);
+        Log("  " + what);
+        await Task.Delay(wait, cancellationToken);
+    }
+
+    /// <summary>Rewrites the routing file and waits until RouterAdmin shows the new version with the expected shadow (bounded).</summary>
+    private static async Task ApplyShadowAsync(RouterConfig config, RouterAdminReader admin, ShadowSetting setting, CancellationToken cancellationToken)
+    {
+        var version = await admin.ConfigVersionAsync(cancellationToken);
+        config.Apply(setting);
+        var expectedArm = setting.Kind == ShadowSetting.SameMembersKind ? RouterConfig.SameMembersArm : RouterConfig.OtherMembersArm;
+        var clock = Stopwatch.StartNew();
+        var touched = false;
+        while (true)
+        {
+            if (await admin.ConfigVersionAsync(cancellationToken) > version)
+            {
+                var shadow = await admin.ShadowAsync(RouterConfig.Ensemble, cancellationToken);
+                var matches = setting.IsNone
+                    ? shadow is null || shadow.SamplePercent == 0
+                    : shadow is not null && shadow.Arm == expectedArm && Math.Abs(shadow.SamplePercent - setting.Percent) < 1e-9;
+                if (matches)
+                {
+                    return;
+                }
+            }
+
+            if (!touched && clock.Elapsed > TimeSpan.FromSeconds(3))
+            {
+                config.Touch(); // a watcher that missed the rename gets a plain write
+                touched = true;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                throw new TimeoutException($"the router did not hot-reload {config.Path} to '{setting.Name}' within 15 s (GetConfig version stayed {version} or the shadow differs); its log says why");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>Pairs the probe's steps with LoadGen's (the first, discarded step too) and records each group's CPU per request.</summary>
+    private async Task RecordStepCpuAsync(int rep, StepProbe probe, IReadOnlyList<ServedSample> kept, (string Part, int[] Processes)[] groups)
+    {
+        var costs = await probe.StepsAsync();
+        if (costs.Count != kept.Count + 1)
+        {
+            _results.Notes.Add($"rep {rep}: per-step CPU not recorded ({costs.Count} step edges seen on LoadGen's console for {kept.Count + 1} steps)");
+            return;
+        }
+
+        foreach (var (cost, sample) in costs.Skip(1).Zip(kept))
+        {
+            foreach (var (part, indices) in groups)
+            {
+                var cpu = indices.Sum(i => cost.CpuSeconds[i]);
+                _results.StepCpu.Add((rep, new StepCpuSample(part, sample.Concurrency, cost.Requests == 0 ? double.NaN : cpu * 1e6 / cost.Requests, cost.Requests, cpu, cost.Seconds)));
+            }
+        }
+    }
+
+    private void RecordRss(int rep, string phase, ChildProcess[] processes, RssSampler sampler, Func<int, bool> steps)
+    {
+        var max = sampler.MaxRss(steps);
+        for (var i = 0; i < processes.Length; i++)
+        {
+            _results.Rss.Add((rep, new RssSample(processes[i].Name, phase, max[i].MaxKb, i < sampler.HwmKb.Length ? sampler.HwmKb[i] : -1, max[i].Samples)));
+        }
     }
 
     /// <summary>

@@ -15,16 +15,26 @@ internal sealed record ServedSample(
     bool Stable,
     double? Accuracy,
     IReadOnlyDictionary<string, long> Strategies,
-    ServerBreakdown? Server);
+    ServerBreakdown? Server,
+    double? Rate = null,
+    long LateSends = 0,
+    bool Incomplete = false,
+    long Sent = 0)
+{
+    /// <summary>Open loop: requests sent in the measured windows that got no answer in them (0 when all did; window edges make it a few either way).</summary>
+    public long Unanswered => Math.Max(0, Sent - Requests);
+}
 
 /// <summary>ModelStatistics of the target over the step, as LoadGen reports it (time per request).</summary>
 internal sealed record ServerBreakdown(double QueueUs, double ComputeUs, double InferUs, double MeanBatch, ulong Requests);
 
-/// <summary>Runs LoadGen (src/LoadGen) as a process for a closed-loop concurrency sweep and reads its JSON report.</summary>
+/// <summary>Runs LoadGen (src/LoadGen) as a process (a closed-loop concurrency sweep or one open-loop rate) and reads its JSON report.</summary>
 internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, string dataset)
 {
+    /// <summary>A closed-loop sweep; <paramref name="onLine"/> sees LoadGen's console lines as they come (step boundaries).</summary>
     public async Task<IReadOnlyList<ServedSample>> RunAsync(Uri target, string model, IReadOnlyList<int> levels, string outputPrefix,
-        string? strategy, CancellationToken cancellationToken, double? warmupSeconds = null, int? maxWindows = null, bool discardFirstStep = false)
+        string? strategy, CancellationToken cancellationToken, double? warmupSeconds = null, int? maxWindows = null, bool discardFirstStep = false,
+        Action<string>? onLine = null)
     {
         // A fresh LoadGen process (cold JIT) and a server that sat idle during the previous part make the first step
         // of every run slower: with discardFirstStep the first level is run twice and its first run is dropped.
@@ -35,41 +45,68 @@ internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, str
 
         var warmup = warmupSeconds ?? options.WarmupSeconds;
         var windows = maxWindows ?? options.MaxWindows;
+        var steps = await RunLoadGenAsync(target, model, ["--concurrency", string.Join(',', levels)], levels.Count, outputPrefix, strategy,
+            warmup, options.WindowSeconds, windows, onLine, acceptExit: [], cancellationToken);
+        return discardFirstStep ? [.. steps.Skip(1)] : steps;
+    }
+
+    /// <summary>
+    /// One open-loop step: requests leave on a seeded Poisson schedule at <paramref name="rate"/>/s whatever the server does,
+    /// and latency counts from each request's intended send time (no coordinated omission).
+    /// </summary>
+    public async Task<ServedSample> RunOpenAsync(Uri target, string model, double rate, int seed, string outputPrefix, string? strategy,
+        CancellationToken cancellationToken, Action<string>? onLine = null)
+    {
+        // LoadGen exits 1 when nothing succeeded and 3 when a step is incomplete (e.g. it could not send at the rate):
+        // both are results here (the report says why), not a broken run.
+        var steps = await RunLoadGenAsync(target, model,
+            ["--rate", rate.ToString("0.#", CultureInfo.InvariantCulture), "--arrivals", OpenLoopArrivals, "--seed", seed.ToString(CultureInfo.InvariantCulture)],
+            1, outputPrefix, strategy, options.WarmupSeconds, options.OpenWindowSeconds, options.MaxWindows, onLine, acceptExit: [1, 3], cancellationToken);
+        return steps.Count != 1 ? throw new InvalidOperationException($"LoadGen reported {steps.Count} steps for one rate ({outputPrefix}.json)")
+            : steps[0].Succeeded == 0 ? steps[0] with { P50Ms = double.NaN, P99Ms = double.NaN } // no latency without an answer
+            : steps[0];
+    }
+
+    /// <summary>LoadGen's --arrivals for the open loop: exponential gaps between sends.</summary>
+    public const string OpenLoopArrivals = "poisson";
+
+    private async Task<IReadOnlyList<ServedSample>> RunLoadGenAsync(Uri target, string model, IEnumerable<string> load, int stepCount, string outputPrefix,
+        string? strategy, double warmup, double window, int windows, Action<string>? onLine, int[] acceptExit, CancellationToken cancellationToken)
+    {
         var arguments = new List<string>
         {
             loadGenDll,
             "--target", target.ToString().TrimEnd('/'),
             "--model", model,
-            "--concurrency", string.Join(',', levels),
             "--input", "dataset",
             "--dataset", dataset,
             "--warmup", Ms(warmup),
-            "--measurement-window", Ms(options.WindowSeconds),
+            "--measurement-window", Ms(window),
             "--max-windows", windows.ToString(CultureInfo.InvariantCulture),
             "--connections", options.Connections.ToString(CultureInfo.InvariantCulture),
             "--deadline", "10s",
             "--no-live",
             "--output", outputPrefix,
         };
+        arguments.AddRange(load);
         if (strategy is not null)
         {
             arguments.AddRange(["--strategy", strategy]);
         }
 
         // Each step: warm-up + at most maxWindows windows (+ the statistics reads); generous slack for a busy machine.
-        var limit = TimeSpan.FromSeconds(levels.Count * (warmup + windows * options.WindowSeconds + 3) + 60);
+        var limit = TimeSpan.FromSeconds(stepCount * (warmup + windows * window + 3) + 60);
         await using var process = ChildProcess.Start("loadgen", "dotnet", arguments, options.PidFile,
-            new Dictionary<string, string> { ["NO_COLOR"] = "1", ["TERM"] = "dumb", ["COLUMNS"] = "160" }, captureStdout: true);
+            new Dictionary<string, string> { ["NO_COLOR"] = "1", ["TERM"] = "dumb", ["COLUMNS"] = "160" }, captureStdout: true, onStdoutLine: onLine);
         var exit = await process.WaitForExitAsync(limit, cancellationToken);
         var json = outputPrefix + ".json";
-        if (exit != 0 || !File.Exists(json))
+        if ((exit != 0 && !acceptExit.Contains(exit)) || !File.Exists(json))
         {
             throw new InvalidOperationException($"LoadGen exited with {exit} against {target} ({model}); last output:\n{process.Tail}");
         }
 
         File.WriteAllText(outputPrefix + ".console.txt", process.Stdout);
-        var steps = Parse(File.ReadAllText(json));
-        return discardFirstStep ? [.. steps.Skip(1)] : steps;
+        return Parse(File.ReadAllText(json));
     }
 
     public static IReadOnlyList<ServedSample> Parse(string json)
@@ -78,7 +115,9 @@ internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, str
         var result = new List<ServedSample>();
         foreach (var step in document.RootElement.GetProperty("steps").EnumerateArray())
         {
-            if (!step.TryGetProperty("concurrency", out var c) || c.ValueKind != JsonValueKind.Number)
+            var closed = step.TryGetProperty("concurrency", out var c) && c.ValueKind == JsonValueKind.Number;
+            double? rate = step.TryGetProperty("rate", out var r) && r.ValueKind == JsonValueKind.Number ? r.GetDouble() : null;
+            if (!closed && rate is null)
             {
                 continue;
             }
@@ -99,7 +138,7 @@ internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, str
                 foreach (var g in s.EnumerateArray())
                 {
                     var name = g.TryGetProperty("name", out var n) ? n.GetString() ?? "?" : g.TryGetProperty("key", out var k) ? k.GetString() ?? "?" : "?";
-                    strategies[name] = g.TryGetProperty("requests", out var r) && r.ValueKind == JsonValueKind.Number ? r.GetInt64() : 0;
+                    strategies[name] = g.TryGetProperty("requests", out var rq) && rq.ValueKind == JsonValueKind.Number ? rq.GetInt64() : 0;
                 }
             }
 
@@ -109,11 +148,11 @@ internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, str
                 var first = srv[0];
                 server = new ServerBreakdown(
                     D(first, "queue_us_per_request"), D(first, "compute_us_per_request"), D(first, "infer_us_per_request"),
-                    D(first, "mean_batch"), first.TryGetProperty("requests", out var rq) ? rq.GetUInt64() : 0);
+                    D(first, "mean_batch"), first.TryGetProperty("requests", out var sr) ? sr.GetUInt64() : 0);
             }
 
             result.Add(new ServedSample(
-                c.GetInt32(),
+                closed ? c.GetInt32() : 0,
                 D(step, "throughput"),
                 D(latency, "p50_ms"),
                 D(latency, "p99_ms"),
@@ -123,7 +162,11 @@ internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, str
                 step.TryGetProperty("stable", out var st) && st.ValueKind == JsonValueKind.True,
                 step.TryGetProperty("accuracy", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble() : null,
                 strategies,
-                server));
+                server,
+                rate,
+                step.TryGetProperty("late_sends", out var late) && late.ValueKind == JsonValueKind.Number ? late.GetInt64() : 0,
+                step.TryGetProperty("incomplete", out var inc) && inc.ValueKind == JsonValueKind.True,
+                step.TryGetProperty("sent", out var sent) && sent.ValueKind == JsonValueKind.Number ? sent.GetInt64() : 0));
         }
 
         return result;

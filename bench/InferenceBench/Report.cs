@@ -84,6 +84,51 @@ internal static class Report
             }
         }
 
+        if (a.StepCpu.Count > 0)
+        {
+            s.AppendLine("   per closed-loop step (one concurrency, its warm-up included), us/request:");
+            s.AppendLine($"   {"conc",6}  {"worker alone",26}  {"router alone",26}  {"router + workers",26}");
+            foreach (var level in a.StepCpu.Keys.Select(k => k.Concurrency).Distinct().Order())
+            {
+                string Cell(string part) => a.StepCpu.TryGetValue((part, level), out var f) ? Fmt(f, "0.0") : "n/a";
+                s.AppendLine($"   {level,6}  {Cell("worker"),26}  {Cell("router-only"),26}  {Cell("router-path"),26}{(a.BestRouterLevel == level ? "  <- router's best" : "")}");
+            }
+        }
+
+        s.AppendLine();
+        if (a.Rss.Count == 0)
+        {
+            s.AppendLine("6. Memory: not measured (no router part)");
+        }
+        else
+        {
+            s.AppendLine($"6. Memory (/proc/<pid>/status every {o.RssIntervalMs} ms; MB = 10^6 bytes): max VmRSS during the phase, and VmHWM (the process's lifetime peak) at its end");
+            s.AppendLine($"   {"process",-22} {"phase",-34} {"max VmRSS MB",20} {"VmHWM MB",20}");
+            foreach (var ((process, phase), (rss, hwm)) in a.Rss.OrderBy(x => x.Key.Phase.EndsWith("(peak)", StringComparison.Ordinal) ? 0 : 1).ThenBy(x => x.Key.Process == "router" ? 0 : 1).ThenBy(x => x.Key.Process))
+            {
+                s.AppendLine($"   {process,-22} {phase,-34} {Fmt(rss, "0"),20} {Fmt(hwm, "0"),20}");
+            }
+        }
+
+        s.AppendLine();
+        if (a.OpenLoop.Count == 0)
+        {
+            s.AppendLine("7. Open loop: not measured" + (o.SkipOpenLoop ? " (--skip-open-loop)" : a.Results.RouterSkipped is null ? " (see the notes)" : " (no router)"));
+        }
+        else
+        {
+            s.AppendLine($"7. Router open loop: {LoadGenRunner.OpenLoopArrivals} arrivals (exponential gaps, seed = repetition) at {o.OpenShare:0.##} x the router's best closed-loop requests/s of each repetition, " +
+                $"batch-1 bagging requests, latency from the intended send time; warm-up {o.WarmupSeconds:0.##} s, {o.OpenWindowSeconds:0.##} s windows, <= {o.MaxWindows}. " +
+                "The shadow is set by rewriting the routing file (hot reload, confirmed through RouterAdmin before each step)");
+            s.AppendLine($"   {"setting",-22} {"rate req/s",20} {"served req/s",20} {"p50 ms",7} {"p99 ms",26} {"failed",6} {"unansw",6} {"late",5}  shadow counters over the steps (RouterAdmin GetStatistics, summed over reps)");
+            foreach (var (setting, f) in a.OpenLoop.OrderBy(x => x.Value.Kind == ShadowSetting.NoneKind ? 0 : 1).ThenBy(x => x.Value.Kind).ThenBy(x => x.Value.Percent))
+            {
+                var counts = f.Shadow.Count == 0 ? (f.Kind == ShadowSetting.NoneKind ? "" : "none reported")
+                    : string.Join(", ", f.Shadow.Where(kv => kv.Value > 0 || !kv.Key.Contains('.', StringComparison.Ordinal)).Select(kv => $"{kv.Key} {kv.Value}"));
+                s.AppendLine($"   {setting,-22} {Fmt(f.Rate, "N0"),20} {Fmt(f.Throughput, "N0"),20} {F(f.P50.Median, "0.000"),7} {Fmt(f.P99, "0.000"),26} {f.Failed,6} {f.Unanswered,6} {f.LateSends,5}  {counts}{(f.Incomplete > 0 ? $"  (incomplete in {f.Incomplete} reps)" : "")}");
+            }
+        }
+
         s.AppendLine();
         s.AppendLine("Ratios (ratio of the medians; [min-max] of the same ratio within each repetition):");
         foreach (var ratio in a.Ratios)
@@ -92,6 +137,24 @@ internal static class Report
             s.AppendLine($"   {ratio.Name,-50} {F(ratio.Value, "0.000"),7}  [{F(ratio.RepMin, "0.000")}-{F(ratio.RepMax, "0.000")}]{diff}");
         }
 
+        s.AppendLine();
+        s.AppendLine($"Goals of issue 10 (each value computed within a repetition, then the median [min-max] over {a.Results.RepsDone} reps; the mark judges the median, (k/n) counts the reps that meet it):");
+        foreach (var goal in a.Goals)
+        {
+            var value = goal.Value.HasValue
+                ? $"{goal.Value.Median.ToString(goal.Format, Inv)} {goal.Unit} [{goal.Value.Min.ToString(goal.Format, Inv)} - {goal.Value.Max.ToString(goal.Format, Inv)}]"
+                : "n/a";
+            var reps = goal.Meets is null ? "" : $" ({goal.RepsMeeting}/{goal.Value.Count})";
+            s.AppendLine($"   {goal.Id,-14} {goal.Name,-38} {value,-32} target {goal.Target,-28} {goal.Verdict}{reps}");
+            if (goal.Detail is { } detail)
+            {
+                s.AppendLine($"   {"",-14} {detail}");
+            }
+
+            s.AppendLine($"   {"",-14} = {goal.Definition}");
+        }
+
+        s.AppendLine();
         foreach (var check in a.Results.Checks)
         {
             s.AppendLine($"check: {check}");
@@ -116,6 +179,8 @@ internal static class Report
             {
                 o.Quick, o.Reps, o.Models, o.OrtSeconds, o.OrtBatches, o.OrtThreads, o.WorkerLevels, o.RouterLevels, o.WarmupSeconds,
                 o.WindowSeconds, o.MaxWindows, o.Connections, o.H2loadSeconds, o.H2loadConns, o.H2loadStreams,
+                o.OpenShare, o.OpenWindowSeconds, o.ShadowKinds, o.ShadowPercents, o.SkipOpenLoop, o.RssIntervalMs,
+                OpenLoopArrivals = LoadGenRunner.OpenLoopArrivals,
             },
             Definitions = new Dictionary<string, string>
             {
@@ -127,6 +192,10 @@ internal static class Report
                 ["router"] = "LoadGen against the router's virtual model with ensemble_strategy=bagging, one worker per member; shadow sampling removed from the bench routing file",
                 ["cpu"] = "process CPU time (user + system, all threads) per image in-process, or of the serving processes per request over a whole part (LoadGen's warm-up steps included); requests counted by the first member's ModelStatistics",
                 ["ratio_range"] = "min and max of the same ratio computed within each repetition (paired samples)",
+                ["step_cpu"] = "CPU time of a group of serving processes over one LoadGen step (its warm-up included), from the step's start and end lines on LoadGen's console, per request counted by the first member's ModelStatistics in that time; parts: worker, router-only, router-path (router + every worker)",
+                ["rss"] = "max VmRSS (MB = 10^6 bytes) sampled from /proc/<pid>/status during the phase, and VmHWM at its end; the router's peak phase is its highest-concurrency closed-loop step (run twice: LoadGen's discarded first step and the measured one)",
+                ["open_loop"] = "LoadGen open loop with Poisson arrivals (seed = repetition) at open_share x the router's best closed-loop requests/s of the same repetition; latency from the intended send time; one step per shadow setting after a hot reload confirmed by RouterAdmin; shadow counters = RouterAdmin GetStatistics deltas over the step",
+                ["goals"] = "each goal's value is computed within each repetition (paired); value = median over the repetitions with min and max; meets judges the median against the target; reps_meeting counts repetitions whose own value meets it; meets is null for informational lines",
             },
             InProcess = o.Models.SelectMany(m => a.OrtBatchesMeasured.Select(b => new
             {
@@ -144,6 +213,10 @@ internal static class Report
             Router = a.Results.RouterSkipped is null ? a.Router.OrderBy(x => x.Key).Select(x => new { Concurrency = x.Key, Figures = x.Value }) : null,
             RouterSkipped = a.Results.RouterSkipped,
             BestRouterConcurrency = a.BestRouterLevel,
+            StepCpuUsPerRequest = a.StepCpu.OrderBy(x => x.Key.Part).ThenBy(x => x.Key.Concurrency).Select(x => new { x.Key.Part, x.Key.Concurrency, CpuUs = x.Value }),
+            Memory = a.Rss.Select(x => new { x.Key.Process, x.Key.Phase, MaxRssMb = x.Value.MaxRssMb, HwmMb = x.Value.HwmMb }),
+            OpenLoop = a.OpenLoop.Select(x => new { Setting = x.Key, Figures = x.Value }),
+            a.Goals,
             a.Ratios,
             a.Results.Checks,
             a.Results.Notes,
@@ -154,6 +227,9 @@ internal static class Report
                 H2load = a.Results.H2load.Select(x => new { x.Rep, x.Sample }),
                 Router = a.Results.Router.Select(x => new { x.Rep, x.Sample }),
                 Cpu = a.Results.Cpu.Select(x => new { x.Rep, x.Sample }),
+                StepCpu = a.Results.StepCpu.Select(x => new { x.Rep, x.Sample }),
+                Rss = a.Results.Rss.Select(x => new { x.Rep, x.Sample }),
+                OpenLoop = a.Results.OpenLoop.Select(x => new { x.Rep, x.Sample }),
             },
         };
         return JsonSerializer.Serialize(document, new JsonSerializerOptions

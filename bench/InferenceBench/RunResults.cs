@@ -14,6 +14,15 @@ internal sealed class RunResults
     /// <summary>CPU cost of the served parts: server processes' CPU time per request over a whole part (warm-up steps included).</summary>
     public List<(int Rep, CpuSample Sample)> Cpu { get; } = [];
 
+    /// <summary>CPU per request of single LoadGen steps (one concurrency level), from the step's console edges.</summary>
+    public List<(int Rep, StepCpuSample Sample)> StepCpu { get; } = [];
+
+    /// <summary>Resident memory of the serving processes during a phase (the router's highest-concurrency step, the open loop).</summary>
+    public List<(int Rep, RssSample Sample)> Rss { get; } = [];
+
+    /// <summary>Open-loop (Poisson) steps against the router, one per shadow setting and repetition.</summary>
+    public List<(int Rep, OpenLoopSample Sample)> OpenLoop { get; } = [];
+
     /// <summary>Things the reader must know: failures, skipped parts, checks.</summary>
     public List<string> Notes { get; } = [];
 
@@ -30,3 +39,15 @@ internal sealed class RunResults
 /// worker), router-only.
 /// </summary>
 internal sealed record CpuSample(string Part, double CpuUsPerRequest, ulong Requests, double CpuSeconds);
+
+/// <summary>
+/// CPU time of a group of serving processes over one LoadGen step (warm-up included) per request the first member's
+/// worker counted in it. Parts: worker (the worker alone under LoadGen), router-only, router-path (router + workers).
+/// </summary>
+internal sealed record StepCpuSample(string Part, int Concurrency, double CpuUsPerRequest, ulong Requests, double CpuSeconds, double Seconds);
+
+/// <summary>Max VmRSS sampled from /proc during a phase, and VmHWM (the process's lifetime peak) at its end, in kB.</summary>
+internal sealed record RssSample(string Process, string Phase, long MaxRssKb, long HwmKb, int Samples);
+
+/// <summary>One open-loop step: the shadow setting, the target rate, LoadGen's figures, and the shadow's counters over the step.</summary>
+internal sealed record OpenLoopSample(string Setting, string Kind, int Percent, double Rate, ServedSample Served, IReadOnlyDictionary<string, ulong>? Shadow);

@@ -81,7 +81,8 @@ public sealed partial class InferenceService : GRPCInferenceService.GRPCInferenc
                 throw StatusMapping.ToRpcException(model.NotReadyError());
             }
 
-            var call = new RequestContext(ToDeadline(context.Deadline), context.CancellationToken, arrival);
+            // grpc-dotnet cancels the call's token when its deadline passes, so the queue needs no timer of its own.
+            var call = new RequestContext(ToDeadline(context.Deadline), context.CancellationToken, arrival, DeadlineCancelsToken: true);
             var invalid = InferRequestDecoder.TryDecode(request, definition, call, out var decoded, out var raw);
             if (invalid is not null)
             {

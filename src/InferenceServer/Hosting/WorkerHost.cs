@@ -38,6 +38,7 @@ public sealed class WorkerHost : IAsyncDisposable
         var commandLine = WorkerCommandLine.Parse(args).ThrowIfInvalid();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ServerConfiguration.Apply(builder, commandLine);
+        HostingDiagnosticsLog.Apply(builder.Logging, builder.Configuration);
 
         configureServices?.Invoke(builder.Services);
         builder.Services

@@ -28,6 +28,12 @@ public sealed class InferenceRequest
     /// <summary>Cancelled when the caller goes away.</summary>
     public CancellationToken CancellationToken { get; init; }
 
+    /// <summary>
+    /// True when the transport cancels <see cref="CancellationToken"/> itself once <see cref="Deadline"/> passes
+    /// (grpc-dotnet's server does), so a queue needs no deadline timer of its own: one timer per request less.
+    /// </summary>
+    public bool DeadlineCancelsToken { get; init; }
+
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request arrived, for end-to-end statistics.</summary>
     public long ArrivalTimestamp { get; init; }
 }

@@ -23,6 +23,10 @@ internal sealed partial class BatchRunner
     private readonly int[] _inputRowElements;
     private readonly int[] _outputRowElements;
 
+    // Per output, the answer shape of a request of n rows at [n]: built on first use and shared by every answer of
+    // that size (read-only by contract), so scattering a batch allocates no shape arrays.
+    private readonly long[]?[][] _outputShapes;
+
     public BatchRunner(ModelDefinition model, IModelExecutor executor, ModelStatisticsCollector statistics, TimeProvider time, ILogger logger)
     {
         _model = model;
@@ -32,6 +36,7 @@ internal sealed partial class BatchRunner
         _logger = logger;
         _inputRowElements = [.. model.Config.Inputs.Select(ModelDefinition.RowElements)];
         _outputRowElements = [.. model.Config.Outputs.Select(ModelDefinition.RowElements)];
+        _outputShapes = [.. model.Config.Outputs.Select(_ => new long[]?[Math.Max(0, model.Config.MaxBatchSize) + 1])];
     }
 
     public void Run(IReadOnlyList<PendingRequest> batch)
@@ -137,13 +142,7 @@ internal sealed partial class BatchRunner
             {
                 var o = request.RequestedOutputs[k];
                 var config = _model.Config.Outputs[o];
-                var shape = new long[config.Shape.Count];
-                shape[0] = request.BatchSize;
-                for (var d = 1; d < shape.Length; d++)
-                {
-                    shape[d] = config.Shape[d];
-                }
-
+                var shape = OutputShape(o, request.BatchSize);
                 answer[k] = new OutputTensor(config.Name, shape, outputs[o].AsMemory(row * _outputRowElements[o], request.BatchSize * _outputRowElements[o]));
             }
 
@@ -152,6 +151,31 @@ internal sealed partial class BatchRunner
         }
 
         return answers;
+    }
+
+    private long[] OutputShape(int output, int rows)
+    {
+        var cache = _outputShapes[output];
+        if (rows < cache.Length && cache[rows] is { } cached)
+        {
+            return cached;
+        }
+
+        var dimensions = _model.Config.Outputs[output].Shape;
+        var shape = new long[dimensions.Count];
+        shape[0] = rows;
+        for (var d = 1; d < shape.Length; d++)
+        {
+            shape[d] = dimensions[d];
+        }
+
+        // Racing batch loops may both build it; either array is right.
+        if (rows < cache.Length)
+        {
+            cache[rows] = shape;
+        }
+
+        return shape;
     }
 
     private static void FailAll(IReadOnlyList<PendingRequest> batch, string message)

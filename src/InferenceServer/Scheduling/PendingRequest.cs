@@ -17,6 +17,8 @@ internal sealed class PendingRequest
     private int _state;
     private ITimer? _deadlineTimer;
     private CancellationTokenRegistration _cancellation;
+    private TimeProvider? _time;
+    private Action<PendingRequest, InferenceError>? _drop;
 
     public PendingRequest(InferenceRequest request, long enqueuedTimestamp)
     {
@@ -34,34 +36,29 @@ internal sealed class PendingRequest
 
     public Task<InferenceOutcome> Completion => _completion.Task;
 
-    /// <summary>Arms the deadline timer and the cancellation callback; either drops the request if it is still queued.</summary>
+    /// <summary>
+    /// Arms the deadline timer and the cancellation callback; either drops the request if it is still queued. No
+    /// timer when the transport cancels the token at the deadline itself (<see cref="InferenceRequest.DeadlineCancelsToken"/>).
+    /// The callbacks get this request as their state (fields, not a boxed tuple): nothing is allocated for them.
+    /// </summary>
     public void Watch(TimeProvider time, Action<PendingRequest, InferenceError> drop)
     {
-        if (Request.Deadline is { } deadline)
+        _time = time;
+        _drop = drop;
+        var token = Request.CancellationToken;
+        if (Request.Deadline is { } deadline && !(Request.DeadlineCancelsToken && token.CanBeCanceled))
         {
             var due = deadline - time.GetUtcNow();
             _deadlineTimer = time.CreateTimer(
-                static state =>
-                {
-                    var (self, dropAction) = ((PendingRequest, Action<PendingRequest, InferenceError>))state!;
-                    dropAction(self, DeadlineError(self.Request));
-                },
-                (this, drop),
+                static state => ((PendingRequest)state!).OnDeadline(),
+                this,
                 due > TimeSpan.Zero ? due : TimeSpan.Zero,
                 Timeout.InfiniteTimeSpan);
         }
 
-        if (Request.CancellationToken.CanBeCanceled)
+        if (token.CanBeCanceled)
         {
-            _cancellation = Request.CancellationToken.UnsafeRegister(
-                static state =>
-                {
-                    var (self, dropAction, timeProvider) = ((PendingRequest, Action<PendingRequest, InferenceError>, TimeProvider))state!;
-
-                    // Our gRPC server cancels a call's token when its deadline passes too: answer that as a deadline.
-                    dropAction(self, self.Request.Deadline <= timeProvider.GetUtcNow() ? DeadlineError(self.Request) : CancelledError(self.Request));
-                },
-                (this, drop, time));
+            _cancellation = token.UnsafeRegister(static state => ((PendingRequest)state!).OnCancelled(), this);
         }
     }
 
@@ -98,6 +95,12 @@ internal sealed class PendingRequest
 
     public static InferenceError CancelledError(InferenceRequest request)
         => InferenceError.Cancelled($"Request for model '{request.ModelName}' was cancelled while queued; it was not run");
+
+    private void OnDeadline() => _drop!(this, DeadlineError(Request));
+
+    // Our gRPC server cancels a call's token when its deadline passes too: answer that as a deadline.
+    private void OnCancelled()
+        => _drop!(this, Request.Deadline <= _time!.GetUtcNow() ? DeadlineError(Request) : CancelledError(Request));
 
     private void StopWatching()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Protocol;
 using Google.Protobuf;
@@ -7,13 +8,17 @@ namespace EnsembleGrpc.LoadGen.Backend;
 
 /// <summary>
 /// The Open Inference Protocol over Grpc.Net.Client: several HTTP/2 connections, a deadline on every call, raw
-/// tensor contents (shared bytes, no copy per request). Failures come back as outcomes, never exceptions.
+/// tensor contents (shared bytes, no copy per request), each sample's message built once. Failures come back as
+/// outcomes, never exceptions.
 /// </summary>
 public sealed class GrpcInferenceBackend : IInferenceBackend
 {
     private readonly GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient> _channels;
     private readonly TimeSpan _deadline;
     private readonly TimeProvider _time;
+
+    // Encoded once per reusable request (one per sample); entries go with their request.
+    private readonly ConditionalWeakTable<InferRequestData, ModelInferRequest> _messages = new();
 
     public GrpcInferenceBackend(string address, int connections, TimeSpan deadline, TimeProvider? time = null)
     {
@@ -27,21 +32,7 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
 
     public async ValueTask<InferOutcome> InferAsync(InferRequestData request, CancellationToken cancellationToken)
     {
-        var message = new ModelInferRequest { ModelName = request.Model, ModelVersion = request.ModelVersion ?? string.Empty };
-        foreach (var (key, value) in request.Parameters)
-        {
-            message.Parameters[key] = new InferParameter { StringParam = value };
-        }
-
-        var input = new ModelInferRequest.Types.InferInputTensor { Name = request.InputName, Datatype = "FP32" };
-        input.Shape.AddRange(request.Shape);
-        message.Inputs.Add(input);
-        message.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(request.RawInput));
-        if (request.OutputName is not null)
-        {
-            message.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = request.OutputName });
-        }
-
+        var message = Message(request);
         try
         {
             var response = await _channels.Next().ModelInferAsync(message, Options(cancellationToken)).ConfigureAwait(false);
@@ -119,6 +110,40 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
             ComputeInferNs = Total(stats.Select(s => s.InferenceStats?.ComputeInfer?.Ns ?? 0)),
             ComputeOutputNs = Total(stats.Select(s => s.InferenceStats?.ComputeOutput?.Ns ?? 0)),
         };
+    }
+
+    /// <summary>
+    /// The protocol message of <paramref name="request"/>: built once per reusable request and kept (a message is
+    /// only read when sent, so concurrent calls may share it), built per call otherwise.
+    /// </summary>
+    internal ModelInferRequest Message(InferRequestData request)
+    {
+        if (!request.Reusable)
+        {
+            return Build(request);
+        }
+
+        return _messages.TryGetValue(request, out var message) ? message : _messages.GetValue(request, Build);
+    }
+
+    private static ModelInferRequest Build(InferRequestData request)
+    {
+        var message = new ModelInferRequest { ModelName = request.Model, ModelVersion = request.ModelVersion ?? string.Empty };
+        foreach (var (key, value) in request.Parameters)
+        {
+            message.Parameters[key] = new InferParameter { StringParam = value };
+        }
+
+        var input = new ModelInferRequest.Types.InferInputTensor { Name = request.InputName, Datatype = "FP32" };
+        input.Shape.AddRange(request.Shape);
+        message.Inputs.Add(input);
+        message.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(request.RawInput));
+        if (request.OutputName is not null)
+        {
+            message.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = request.OutputName });
+        }
+
+        return message;
     }
 
     private CallOptions Options(CancellationToken cancellationToken)

@@ -26,5 +26,11 @@ public sealed record InferRequestData
     /// <summary>Name of the output holding class scores, or null for the first output.</summary>
     public string? OutputName { get; init; }
 
+    /// <summary>
+    /// True when this very instance is sent again and again unchanged (a prepared sample without per-request
+    /// parameters): a backend may then encode it once and reuse the encoding. A <c>with</c> copy must say false.
+    /// </summary>
+    public bool Reusable { get; init; }
+
     public int BatchSize => Shape.Length == 0 ? 1 : (int)Shape[0];
 }

@@ -4,7 +4,8 @@ namespace EnsembleGrpc.LoadGen.Inputs;
 
 /// <summary>
 /// Turns a request's sequence number into the request to send: samples cycled in order, parameters from
-/// <see cref="RequestParameters"/>. Thread-safe; requests without per-request parameters are built once.
+/// <see cref="RequestParameters"/>. Thread-safe; requests without per-request parameters are built once and marked
+/// <see cref="InferRequestData.Reusable"/>, so the backend encodes each sample once for the whole run.
 /// </summary>
 public sealed class RequestFactory
 {
@@ -31,6 +32,7 @@ public sealed class RequestFactory
             RawInput = s.Tensor,
             Labels = s.Labels,
             Parameters = fixedParameters,
+            Reusable = !_perRequest,
         }).ToArray();
     }
 
@@ -39,6 +41,6 @@ public sealed class RequestFactory
     public InferRequestData Create(long sequence)
     {
         var prepared = _prepared[sequence % _prepared.Length];
-        return _perRequest ? prepared with { Parameters = _parameters.For(sequence, out _) } : prepared;
+        return _perRequest ? prepared with { Parameters = _parameters.For(sequence, out _), Reusable = false } : prepared;
     }
 }

@@ -15,13 +15,13 @@ public static class InferResponseMapper
         var ensemble = outcome.Ensemble!;
         int batch = result.Predictions!.Length;
         var response = new ModelInferResponse { ModelName = ensemble.Name, ModelVersion = RouterEngine.Version, Id = outcome.RequestId };
-        response.Parameters[ResponseParameters.EnsembleStrategy] = new InferParameter { StringParam = result.Strategy };
-        response.Parameters[ResponseParameters.Fallback] = new InferParameter { BoolParam = result.Fallback };
-        response.Parameters[ResponseParameters.FallbackReason] = new InferParameter { StringParam = result.FallbackReason ?? "" };
-        response.Parameters[ResponseParameters.MembersAnswered] = new InferParameter { Int64Param = result.MembersAnswered };
+        response.Parameters[ResponseParameters.EnsembleStrategy] = ResponseParameterValues.Name(result.Strategy!);
+        response.Parameters[ResponseParameters.Fallback] = ResponseParameterValues.Bool(result.Fallback);
+        response.Parameters[ResponseParameters.FallbackReason] = ResponseParameterValues.Text(result.FallbackReason);
+        response.Parameters[ResponseParameters.MembersAnswered] = ResponseParameterValues.Count(result.MembersAnswered);
         if (ensemble.RevealArm)
         {
-            response.Parameters[ResponseParameters.Arm] = new InferParameter { StringParam = outcome.Arm!.Name };
+            response.Parameters[ResponseParameters.Arm] = ResponseParameterValues.Name(outcome.Arm!.Name);
         }
 
         if (outputs is null || outputs.Contains(ResponseParameters.ProbabilitiesOutput))
@@ -46,7 +46,12 @@ public static class InferResponseMapper
         {
             var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = ResponseParameters.PredictionsOutput, Datatype = "INT64" };
             tensor.Shape.Add(batch);
-            var labels = result.Predictions.Select(p => (long)p).ToArray();
+            var labels = new long[batch];
+            for (int i = 0; i < batch; i++)
+            {
+                labels[i] = result.Predictions[i];
+            }
+
             if (raw)
             {
                 response.RawOutputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(labels.AsSpan())));

@@ -27,9 +27,12 @@ public sealed partial class TrafficRouter(
         var latency = timeProvider.GetElapsedTime(started);
 
         // A rejection blames the request, not the worker that found it bad.
-        foreach (var outcome in result.Outcomes.Where(o => !o.Succeeded && o.Failure != MemberFailureKind.Cancelled && !o.Failure.IsCallerBlamed()))
+        foreach (var outcome in result.Outcomes)
         {
-            statistics.RecordMemberFailure(ensemble.Name, outcome.Member);
+            if (!outcome.Succeeded && outcome.Failure != MemberFailureKind.Cancelled && !outcome.Failure.IsCallerBlamed())
+            {
+                statistics.RecordMemberFailure(ensemble.Name, outcome.Member);
+            }
         }
 
         if (result.Kind == EnsembleResultKind.Cancelled)

@@ -48,7 +48,7 @@ internal sealed class SchedulerHarness : IAsyncDisposable
     public QueuedScheduler Scheduler { get; }
 
     /// <summary>A request of <paramref name="rows"/> rows whose values are <c>seed + element index</c>.</summary>
-    public InferenceRequest Request(int rows, float seed = 0, TimeSpan? deadlineIn = null, CancellationToken cancellationToken = default)
+    public InferenceRequest Request(int rows, float seed = 0, TimeSpan? deadlineIn = null, CancellationToken cancellationToken = default, bool deadlineCancelsToken = false)
     {
         var values = Values(rows, seed);
         return new InferenceRequest
@@ -61,6 +61,7 @@ internal sealed class SchedulerHarness : IAsyncDisposable
             BatchSize = rows,
             Deadline = deadlineIn is { } d ? Time.GetUtcNow() + d : null,
             CancellationToken = cancellationToken,
+            DeadlineCancelsToken = deadlineCancelsToken,
             ArrivalTimestamp = Time.GetTimestamp(),
         };
     }
