@@ -73,7 +73,12 @@ public sealed class RouterHost : IAsyncDisposable
         app.Services.GetRequiredService<RoutingConfigProvider>();
         app.Services.GetRequiredService<TrafficStatistics>();
         app.Services.GetRequiredService<TrafficSplitState>();
-        app.Use(app.Services.GetRequiredService<RouterListeners>().FilterAsync);
+        if (app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AdminPort is not null)
+        {
+            // Only with a separate admin listener: without one, inference calls skip this middleware altogether.
+            app.Use(app.Services.GetRequiredService<RouterListeners>().FilterAsync);
+        }
+
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
         app.MapRouterHealth();
