@@ -1,4 +1,5 @@
 using System.Net;
+using EnsembleGrpc.Hosting.Tls;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
@@ -59,7 +60,7 @@ public static class GrpcChannels
     public static SocketsHttpHandler CreateHandler(GrpcClientSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new SocketsHttpHandler
+        var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = settings.EnableMultipleHttp2Connections,
             KeepAlivePingDelay = settings.KeepAlivePingDelay,
@@ -74,5 +75,17 @@ public static class GrpcChannels
             AllowAutoRedirect = false,
             UseCookies = false,
         };
+        if (settings.ClientCertificate is { } certificate)
+        {
+            handler.SslOptions.ClientCertificates = [certificate];
+        }
+
+        if (settings.TrustedAuthorities is { } authorities)
+        {
+            // Chain validation against these authorities alone; SslStream still checks the host name.
+            handler.SslOptions.CertificateChainPolicy = TlsCertificates.ChainPolicy(authorities);
+        }
+
+        return handler;
     }
 }

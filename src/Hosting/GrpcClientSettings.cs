@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace EnsembleGrpc.Hosting;
 
 /// <summary>
@@ -31,6 +33,18 @@ public sealed record GrpcClientSettings
     /// Default 30 s (a Kubernetes scale-up is used within that time).
     /// </summary>
     public TimeSpan DnsRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The certificate (with key) presented to servers that ask for one (mutual TLS). Default null: none. Used with
+    /// https:// addresses only.
+    /// </summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+
+    /// <summary>
+    /// The authorities a server's certificate must chain to, instead of the machine's roots (a private CA). Default
+    /// null: the machine's trust store. The host name is checked either way.
+    /// </summary>
+    public X509Certificate2Collection? TrustedAuthorities { get; init; }
 
     /// <summary>The handler to send through instead of a new SocketsHttpHandler (tests: a TestServer's handler).</summary>
     public HttpMessageHandler? HttpHandler { get; init; }

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using EnsembleGrpc.Hosting.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EnsembleGrpc.Hosting;
@@ -54,6 +56,49 @@ public static class GrpcKestrel
             // With TLS, Protocols = Http2 makes Kestrel offer only "h2" in ALPN.
             listen.Protocols = HttpProtocols.Http2;
             listen.UseHttps(certificate);
+            configure?.Invoke(listen);
+        });
+    }
+
+    /// <summary>
+    /// Listens on <paramref name="endpoint"/> with TLS when <paramref name="tls"/> is given (h2 by ALPN; client
+    /// certificates required when it names client authorities), otherwise h2c: the one call every host makes.
+    /// </summary>
+    public static void Listen(KestrelServerOptions options, IPEndPoint endpoint, ServerTls? tls, GrpcKestrelOptions? limits = null, Action<ListenOptions>? configure = null)
+    {
+        if (tls is null)
+        {
+            ListenH2c(options, endpoint, limits, configure);
+        }
+        else
+        {
+            ListenTls(options, endpoint, tls, limits, configure);
+        }
+    }
+
+    /// <summary>
+    /// Listens for HTTP/2 over TLS (ALPN h2 only). With <see cref="ServerTls.ClientAuthorities"/>, a client must present
+    /// a certificate for client authentication that chains to one of them (and only them), or the handshake fails.
+    /// </summary>
+    public static void ListenTls(KestrelServerOptions options, IPEndPoint endpoint, ServerTls tls, GrpcKestrelOptions? limits = null, Action<ListenOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(tls);
+        ApplyHttp2Limits(options, limits);
+        var https = new HttpsConnectionAdapterOptions { ServerCertificate = tls.Certificate };
+        if (tls.ClientAuthorities is { } authorities)
+        {
+            https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+            // Our own chain check: the machine's roots must not vouch for clients, only the configured authorities.
+            https.ClientCertificateValidation = (certificate, _, _) =>
+                TlsCertificates.IsIssuedBy(certificate, authorities, TlsCertificates.ClientAuthenticationOid);
+        }
+
+        options.Listen(endpoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(https);
             configure?.Invoke(listen);
         });
     }

@@ -8,7 +8,7 @@ grpc_tools plugin here, so the services are called through grpcio's generic API 
   ensemble.py health   [--target H:P] [--model mnist]
   ensemble.py infer    [--target H:P] [--model mnist] [--strategy S] [--routing-key K[,K2,...]] [--count N]
                        [--batch B] [--image-index I] [--invert] [--size PX] [--fp32] [--quiet] [--save-ids FILE]
-  ensemble.py feedback [--target H:P] [--ids FILE]          true labels of the requests `infer` saved
+  ensemble.py feedback [--target H:P] [--ids FILE] [--token T]  true labels of the requests `infer` saved
   ensemble.py stats    [--target H:P] [--ensemble mnist]
   ensemble.py config   [--target H:P]
   ensemble.py split    [--target H:P] [--ensemble mnist] --weights bagging=50,stacking=50,... [--token T]
@@ -66,12 +66,18 @@ def load_messages():
 class Client:
     """The two services over one channel, wired with grpcio's generic API."""
 
-    def __init__(self, target, timeout):
+    def __init__(self, target, timeout, ca=None):
         self.pb, self.admin_pb = load_messages()
         self.timeout = timeout
-        self.channel = grpc.insecure_channel(target, options=[
-            ("grpc.max_send_message_length", 64 << 20), ("grpc.max_receive_message_length", 64 << 20),
-            ("grpc.enable_retries", 0)])
+        options = [("grpc.max_send_message_length", 64 << 20), ("grpc.max_receive_message_length", 64 << 20),
+                   ("grpc.enable_retries", 0)]
+        if ca:
+            # A router started with --tls-cert: TLS, trusting the CA that issued its certificate.
+            with open(ca, "rb") as f:
+                credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
+            self.channel = grpc.secure_channel(target, credentials, options=options)
+        else:
+            self.channel = grpc.insecure_channel(target, options=options)
 
     def _call(self, service, method, request, response_type, metadata=None):
         stub = self.channel.unary_unary(service + method, request_serializer=type(request).SerializeToString,
@@ -262,10 +268,11 @@ def cmd_feedback(client, args):
     if not entries:
         sys.exit(f"{args.ids}: no request ids (run `infer --save-ids {args.ids}` first)")
     arms, failures = {}, 0
+    token = args.token or os.environ.get("ENSEMBLEGRPC_ADMIN_TOKEN", "")
     for e in entries:
         try:
             r = client.admin("SubmitFeedback", apb.SubmitFeedbackRequest(request_id=e["id"], labels=e["labels"]),
-                             apb.SubmitFeedbackResponse)
+                             apb.SubmitFeedbackResponse, metadata=bearer(token))
         except grpc.RpcError as err:
             failures += 1
             print(f"{e['id']}: {rpc_error(err)}")
@@ -345,6 +352,7 @@ def main(argv=None):
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--target", default="127.0.0.1:8000", help="host:port of the router (or a worker)")
     common.add_argument("--timeout", type=float, default=10.0, help="deadline per call, seconds")
+    common.add_argument("--ca", help="PEM CA file: connect over TLS trusting it (a router or worker with --tls-cert)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("health", parents=[common], help="ServerLive/Ready/Metadata, ModelReady/ModelMetadata")
@@ -370,9 +378,10 @@ def main(argv=None):
     p.add_argument("--data", default=DEFAULT_DATA)
     p.set_defaults(func=cmd_infer)
 
-    p = sub.add_parser("feedback", parents=[common], help="SubmitFeedback: the true labels of saved requests")
+    p = sub.add_parser("feedback", parents=[common], help="SubmitFeedback: the true labels of saved requests (bearer token)")
     p.add_argument("--ids", default=DEFAULT_IDS)
     p.add_argument("--quiet", action="store_true", help="per-arm summary only")
+    p.add_argument("--token", help="admin token (default: $ENSEMBLEGRPC_ADMIN_TOKEN)")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("stats", parents=[common], help="GetStatistics as a table")
@@ -390,7 +399,7 @@ def main(argv=None):
 
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
-    client = Client(args.target, args.timeout)
+    client = Client(args.target, args.timeout, args.ca)
     try:
         return args.func(client, args)
     except grpc.RpcError as e:

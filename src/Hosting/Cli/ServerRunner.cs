@@ -15,15 +15,26 @@ public static class ServerRunner
     /// <param name="build">Builds the server (parses again, binds configuration; may throw for a bad configuration).</param>
     /// <param name="listenEndpoint">The address the server will listen on, from its validated options.</param>
     /// <param name="configurationErrors">The problems an exception of the host's own describes (a bad routing file), or null.</param>
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         CommandLineParse commandLine,
         Func<WebApplication> build,
         Func<IServiceProvider, IPEndPoint> listenEndpoint,
         Func<Exception, IReadOnlyList<string>?>? configurationErrors = null)
     {
+        ArgumentNullException.ThrowIfNull(listenEndpoint);
+        return RunAsync(commandLine, build, services => [listenEndpoint(services)], configurationErrors);
+    }
+
+    /// <summary>As above, for a server with several listeners (the router's admin port): each is probed before start.</summary>
+    public static async Task<int> RunAsync(
+        CommandLineParse commandLine,
+        Func<WebApplication> build,
+        Func<IServiceProvider, IReadOnlyList<IPEndPoint>> listenEndpoints,
+        Func<Exception, IReadOnlyList<string>?>? configurationErrors = null)
+    {
         ArgumentNullException.ThrowIfNull(commandLine);
         ArgumentNullException.ThrowIfNull(build);
-        ArgumentNullException.ThrowIfNull(listenEndpoint);
+        ArgumentNullException.ThrowIfNull(listenEndpoints);
         if (commandLine.IsInformational)
         {
             return commandLine.PrintInformation(Console.Out);
@@ -35,14 +46,14 @@ public static class ServerRunner
         }
 
         WebApplication? app = null;
-        IPEndPoint? endpoint = null;
+        IReadOnlyList<IPEndPoint>? endpoints = null;
         try
         {
             app = build();
-            endpoint = listenEndpoint(app.Services);
-            if (ListenProbe.IsInUse(endpoint))
+            endpoints = listenEndpoints(app.Services);
+            if (endpoints.FirstOrDefault(ListenProbe.IsInUse) is { } taken)
             {
-                return await AddressInUseAsync(endpoint).ConfigureAwait(false);
+                return await AddressInUseAsync(taken).ConfigureAwait(false);
             }
 
             await app.RunAsync().ConfigureAwait(false);
@@ -60,10 +71,10 @@ public static class ServerRunner
         {
             return await FailAsync(ExitCodes.Usage, errors).ConfigureAwait(false);
         }
-        catch (Exception ex) when (endpoint is not null && GrpcKestrel.IsAddressInUse(ex))
+        catch (Exception ex) when (endpoints is { Count: > 0 } && GrpcKestrel.IsAddressInUse(ex))
         {
             // Taken between the probe and Kestrel's bind: the host has logged it already, this is the line to read.
-            return await AddressInUseAsync(endpoint).ConfigureAwait(false);
+            return await AddressInUseAsync(endpoints.FirstOrDefault(ListenProbe.IsInUse) ?? endpoints[0]).ConfigureAwait(false);
         }
         finally
         {
@@ -76,7 +87,7 @@ public static class ServerRunner
 
     private static Task<int> AddressInUseAsync(IPEndPoint endpoint) => FailAsync(
         ExitCodes.AddressInUse,
-        [$"cannot listen on {endpoint}: the address is already in use (another process listens on port {endpoint.Port}; choose another --port, or 0 for a free one)."]);
+        [$"cannot listen on {endpoint}: the address is already in use (another process listens on port {endpoint.Port}; choose another port, or 0 for a free one)."]);
 
     private static async Task<int> FailAsync(int exitCode, IReadOnlyList<string> errors)
     {

@@ -13,7 +13,7 @@ public static class WorkerCommandLine
 {
     private const string Description =
         "EnsembleGrpc worker: serves ONNX models of a model repository over gRPC (Open Inference Protocol / KServe v2, "
-        + "cleartext HTTP/2), one dynamic batcher per model. Prints 'EnsembleGrpc worker ready: ...' on stdout once every "
+        + "HTTP/2 cleartext or over TLS), one dynamic batcher per model. Prints 'EnsembleGrpc worker ready: ...' on stdout once every "
         + "model is loaded.\n\nExample:\n  EnsembleGrpc.InferenceServer --repository models --models mnist_cnn_1 --port 8001";
 
     public static ServerCommandLine Create()
@@ -25,7 +25,10 @@ public static class WorkerCommandLine
             ServerOption.Text("--repository", Key(nameof(WorkerOptions.Repository)), "dir", "Model repository root (one folder per model).", d.Repository),
             ServerOption.Text("--models", Key(nameof(WorkerOptions.Models)), "names", "Comma-separated models to serve (required), e.g. mnist_cnn_1,mnist_cnn_2."),
             ServerOption.Text("--host", Key(nameof(WorkerOptions.Host)), "address", "IP address to listen on (or localhost); 0.0.0.0 for every interface.", d.Host),
-            ServerOption.Int("--port", Key(nameof(WorkerOptions.Port)), "port", "Port for gRPC over cleartext HTTP/2 (0..65535; 0 picks a free one).", d.Port, "a port number (0..65535)"),
+            ServerOption.Int("--port", Key(nameof(WorkerOptions.Port)), "port", "Port for gRPC over HTTP/2 (h2c, or TLS with --tls-cert) (0..65535; 0 picks a free one).", d.Port, "a port number (0..65535)"),
+            ServerOption.Text("--tls-cert", Key(nameof(WorkerOptions.TlsCertificate)), "file", "TLS certificate (PEM with --tls-key, or PKCS#12 holding the key): serve HTTP/2 over TLS instead of h2c. Password, if any: Worker:TlsPassword."),
+            ServerOption.Text("--tls-key", Key(nameof(WorkerOptions.TlsKey)), "file", "PEM private key of --tls-cert."),
+            ServerOption.Text("--tls-client-ca", Key(nameof(WorkerOptions.TlsClientCa)), "file", "PEM authorities: require clients to present a certificate issued by one of them (mutual TLS; needs --tls-cert)."),
             ServerOption.Text("--device", Key(nameof(WorkerOptions.Device)), "auto|cpu|cuda[:N]", "Execution device: auto (CUDA when available, else CPU), cpu, cuda or cuda:N.", d.Device),
             ServerOption.Int("--intra-op-threads", Key(nameof(WorkerOptions.IntraOpThreads)), "count", "ONNX Runtime threads inside one run (0..256; 0 lets ONNX Runtime choose).", d.IntraOpThreads, "a whole number (0..256)"),
             ServerOption.Int("--inter-op-threads", Key(nameof(WorkerOptions.InterOpThreads)), "count", "ONNX Runtime threads across graph branches (0..256; 0 lets ONNX Runtime choose).", d.InterOpThreads, "a whole number (0..256)"),

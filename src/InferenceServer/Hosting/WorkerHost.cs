@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace EnsembleGrpc.InferenceServer.Hosting;
 
 /// <summary>
-/// Builds and runs the worker: Kestrel (h2c) with the inference service, the model manager and its loader.
+/// Builds and runs the worker: Kestrel (h2c, or TLS with a certificate, see <see cref="WorkerTls"/>) with the inference service, the model manager and its loader.
 /// Tests build it in-process with <c>--port 0</c>, start it, read <see cref="Port"/> and await
 /// <see cref="WaitUntilLoadedAsync"/>.
 /// </summary>
@@ -49,7 +49,8 @@ public sealed class WorkerHost : IAsyncDisposable
         builder.Services.AddBoundedStatusMessages().AddRequestParsingStatus();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownTimeoutSeconds));
-        builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            GrpcKestrel.Listen(kestrel, ListenEndpoint(kestrel.ApplicationServices), WorkerTls.Load(kestrel.ApplicationServices)));
 
         var app = builder.Build();
         app.MapGrpcService<InferenceService>();

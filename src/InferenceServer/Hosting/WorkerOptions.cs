@@ -21,8 +21,27 @@ public sealed class WorkerOptions
     /// <summary>Address to listen on (<c>--host</c>, default 127.0.0.1; 0.0.0.0 for every interface).</summary>
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>Port for gRPC over cleartext HTTP/2 (<c>--port</c>, default 8001, Triton's; 0 picks a free one).</summary>
+    /// <summary>Port for gRPC over HTTP/2, h2c or TLS (<c>--port</c>, default 8001, Triton's; 0 picks a free one).</summary>
     public int Port { get; set; } = 8001;
+
+    /// <summary>
+    /// TLS certificate (<c>--tls-cert</c>): a PEM file with <see cref="TlsKey"/>, or a PKCS#12 (.pfx/.p12) file holding
+    /// the key when <see cref="TlsKey"/> is empty. The worker then serves HTTP/2 over TLS (ALPN h2). Default empty: h2c.
+    /// </summary>
+    public string TlsCertificate { get; set; } = "";
+
+    /// <summary>PEM private key of <see cref="TlsCertificate"/> (<c>--tls-key</c>). Default empty.</summary>
+    public string TlsKey { get; set; } = "";
+
+    /// <summary>Password of an encrypted PEM key or the PKCS#12 file; configuration or environment only. Default empty.</summary>
+    public string TlsPassword { get; set; } = "";
+
+    /// <summary>
+    /// PEM authorities a client's certificate must chain to (<c>--tls-client-ca</c>): with it, clients (the router)
+    /// must present a client certificate issued by one of them (mutual TLS). Needs <see cref="TlsCertificate"/>.
+    /// Default empty: no client certificate asked for.
+    /// </summary>
+    public string TlsClientCa { get; set; } = "";
 
     /// <summary>
     /// Where models run (<c>--device</c>, default <c>auto</c>): <c>auto</c> uses CUDA device 0 when its provider

@@ -1,4 +1,5 @@
 using System.Net;
+using EnsembleGrpc.Hosting.Tls;
 using EnsembleGrpc.InferenceServer.Execution;
 using EnsembleGrpc.InferenceServer.Faults;
 using EnsembleGrpc.InferenceServer.Repository;
@@ -31,6 +32,12 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
 
         Range(errors, "--port", options.Port, 0, IPEndPoint.MaxPort);
         ValidateDevice(options.Device, errors);
+        TlsFileChecks.CheckPair(errors, "--tls-cert", options.TlsCertificate, "--tls-key", options.TlsKey, options.TlsPassword);
+        TlsFileChecks.CheckAuthorities(errors, "--tls-client-ca", options.TlsClientCa);
+        if (!string.IsNullOrEmpty(options.TlsClientCa) && string.IsNullOrEmpty(options.TlsCertificate))
+        {
+            errors.Add("--tls-client-ca: client certificates need TLS (--tls-cert)");
+        }
 
         Range(errors, "--intra-op-threads", options.IntraOpThreads, 0, 256);
         Range(errors, "--inter-op-threads", options.InterOpThreads, 0, 256);

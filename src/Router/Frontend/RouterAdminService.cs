@@ -11,8 +11,9 @@ namespace EnsembleGrpc.Router.Frontend;
 
 /// <summary>
 /// The RouterAdmin service: read the active config and the statistics (with the weights the router routes by);
-/// change the split (bearer token required) through the <see cref="TrafficSplitState"/>; submit feedback (true labels
-/// of an answered request) to the <see cref="FeedbackScorer"/>. It only maps messages and outcomes to statuses.
+/// change the split through the <see cref="TrafficSplitState"/>; submit feedback (true labels of an answered request)
+/// to the <see cref="FeedbackScorer"/>. Every call passes <see cref="AdminAuthorization"/> first (writes need the bearer
+/// token). It only maps messages and outcomes to statuses.
 /// </summary>
 public sealed partial class RouterAdminService(
     RoutingConfigProvider config,
@@ -20,10 +21,12 @@ public sealed partial class RouterAdminService(
     FeedbackScorer feedback,
     TrafficStatistics statistics,
     EndpointRegistry endpoints,
+    AdminAuthorization authorization,
     ILogger<RouterAdminService> logger) : RouterAdmin.RouterAdminBase
 {
     public override Task<GetConfigResponse> GetConfig(GetConfigRequest request, ServerCallContext context)
     {
+        authorization.DemandRead(context, config.Current.AdminToken);
         var current = splits.View();
         return Task.FromResult(new GetConfigResponse
         {
@@ -35,6 +38,7 @@ public sealed partial class RouterAdminService(
 
     public override Task<GetStatisticsResponse> GetStatistics(GetStatisticsRequest request, ServerCallContext context)
     {
+        authorization.DemandRead(context, config.Current.AdminToken);
         var current = splits.View();
         var response = new GetStatisticsResponse();
         if (!string.IsNullOrEmpty(request.Ensemble) && !current.Ensembles.ContainsKey(request.Ensemble))
@@ -52,7 +56,7 @@ public sealed partial class RouterAdminService(
 
     public override Task<SetTrafficSplitResponse> SetTrafficSplit(SetTrafficSplitRequest request, ServerCallContext context)
     {
-        AdminAuthorization.Demand(context, config.Current.AdminToken);
+        authorization.DemandWrite(context, config.Current.AdminToken);
         var result = splits.TrySet(request.Ensemble, request.Weights);
         if (!result.Succeeded)
         {
@@ -71,6 +75,8 @@ public sealed partial class RouterAdminService(
 
     public override Task<SubmitFeedbackResponse> SubmitFeedback(SubmitFeedbackRequest request, ServerCallContext context)
     {
+        // Feedback changes stored counts that drive the A/B accuracy: a write like the split.
+        authorization.DemandWrite(context, config.Current.AdminToken);
         var outcome = feedback.Score(request.RequestId, request.Labels);
         if (!outcome.Succeeded)
         {

@@ -17,7 +17,8 @@ using Microsoft.Extensions.Options;
 namespace EnsembleGrpc.Router.Hosting;
 
 /// <summary>
-/// Builds and runs the router: Kestrel (h2c) with the inference and admin services. Tests build it in-process with
+/// Builds and runs the router: Kestrel (h2c, or TLS with a certificate; see <see cref="RouterListeners"/>) with the
+/// inference and admin services. Tests build it in-process with
 /// <c>--port 0</c>, start it and read <see cref="Port"/>. The routing file is loaded (and validated) when the host is
 /// built, so a bad file fails here with every problem listed.
 /// </summary>
@@ -29,8 +30,12 @@ public sealed class RouterHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    /// <summary>The bound port (after <see cref="StartAsync"/>), the real one when asked for port 0.</summary>
-    public int Port => GrpcKestrel.BoundPort(App.Services);
+    /// <summary>The bound main port (after <see cref="StartAsync"/>), the real one when asked for port 0.</summary>
+    /// <exception cref="InvalidOperationException">The router has not started listening.</exception>
+    public int Port => Listening().MainPort;
+
+    /// <summary>The bound admin port (after <see cref="StartAsync"/>); null when admin calls are served on <see cref="Port"/>.</summary>
+    public int? AdminPort => Listening().AdminPort;
 
     /// <summary>
     /// Builds the router from command-line style arguments (see <see cref="RouterCommandLine"/>) on top of
@@ -60,7 +65,7 @@ public sealed class RouterHost : IAsyncDisposable
             .AddRouterEngine()
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();
-        builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));
+        builder.WebHost.ConfigureKestrel((context, kestrel) => RouterListeners.Configure(kestrel));
 
         var app = builder.Build();
         // Load (and validate) the routing file now, not on the first request.
@@ -68,6 +73,12 @@ public sealed class RouterHost : IAsyncDisposable
         app.Services.GetRequiredService<RoutingConfigProvider>();
         app.Services.GetRequiredService<TrafficStatistics>();
         app.Services.GetRequiredService<TrafficSplitState>();
+        if (app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AdminPort is not null)
+        {
+            // Only with a separate admin listener: without one, inference calls skip this middleware altogether.
+            app.Use(app.Services.GetRequiredService<RouterListeners>().FilterAsync);
+        }
+
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
         app.MapRouterHealth();
@@ -79,7 +90,7 @@ public sealed class RouterHost : IAsyncDisposable
     /// 2 for a bad command line, configuration or routing file, 3 when the port is taken.
     /// </summary>
     public static Task<int> RunAsync(string[] args)
-        => ServerRunner.RunAsync(RouterCommandLine.Parse(args), () => Build(args).App, ListenEndpoint, RoutingFileErrors);
+        => ServerRunner.RunAsync(RouterCommandLine.Parse(args), () => Build(args).App, ListenEndpoints, RoutingFileErrors);
 
     public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
 
@@ -87,10 +98,20 @@ public sealed class RouterHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
 
-    private static IPEndPoint ListenEndpoint(IServiceProvider services)
+    private RouterListeners Listening()
+    {
+        // Throws until Kestrel has bound its addresses, like the port of a server that is not listening yet.
+        _ = GrpcKestrel.BoundPort(App.Services);
+        return App.Services.GetRequiredService<RouterListeners>();
+    }
+
+    private static IReadOnlyList<IPEndPoint> ListenEndpoints(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<RouterOptions>>().Value;
-        return new IPEndPoint(RouterOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback, options.Port);
+        var address = RouterOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback;
+        return options.AdminPort is { } admin
+            ? [new IPEndPoint(address, options.Port), new IPEndPoint(address, admin)]
+            : [new IPEndPoint(address, options.Port)];
     }
 
     private static IReadOnlyList<string>? RoutingFileErrors(Exception exception)

@@ -1,4 +1,5 @@
 using System.Net;
+using EnsembleGrpc.Hosting.Tls;
 using Microsoft.Extensions.Options;
 
 namespace EnsembleGrpc.Router.Hosting;
@@ -25,6 +26,21 @@ public sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
             errors.Add($"--port: {options.Port} is outside 0..{IPEndPoint.MaxPort}");
         }
 
+        if (options.AdminPort is { } adminPort)
+        {
+            if (adminPort is < 0 or > IPEndPoint.MaxPort)
+            {
+                errors.Add($"--admin-port: {adminPort} is outside 0..{IPEndPoint.MaxPort}");
+            }
+            else if (adminPort == options.Port && adminPort != 0)
+            {
+                errors.Add($"--admin-port: {adminPort} is the main port; leave it out to serve admin calls there");
+            }
+        }
+
+        TlsFileChecks.CheckPair(errors, "--tls-cert", options.TlsCertificate, "--tls-key", options.TlsKey, options.TlsPassword);
+        TlsFileChecks.CheckAuthorities(errors, "--worker-ca", options.WorkerCa);
+        TlsFileChecks.CheckPair(errors, "--worker-cert", options.WorkerCertificate, "--worker-key", options.WorkerKey, options.WorkerPassword);
         AtLeastOne(errors, "--ledger-capacity", options.LedgerCapacity);
         AtLeastOne(errors, "--warmup-timeout-ms", options.WarmupTimeoutMs);
         AtLeastOne(errors, "--warmup-calls", options.WarmupCalls);

@@ -9,6 +9,7 @@ using EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 using EnsembleGrpc.Router.Ensemble.Strategies.Vote;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
+using EnsembleGrpc.Router.Frontend.Security;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
@@ -95,6 +96,8 @@ public static class RouterServiceCollectionExtensions
         services.AddOptions<WorkerClientOptions>();
         services.AddOptions<MemberBatchingOptions>().BindConfiguration(MemberBatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<EndpointRegistry>();
+        services.TryAddSingleton<RouterTransportSecurity>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<RouterTransportSecurity>().Workers);
         services.TryAddSingleton<IWorkerClient, GrpcWorkerClient>();
         services.TryAddSingleton<ResilientMemberInvoker>();
         // Micro-batching in front of the resilient calls: one worker call carries every request waiting for it.
@@ -133,8 +136,15 @@ public static class RouterServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The gRPC services, the admin guard (<see cref="AdminSecurityOptions"/>, checked at start) and the listeners.</summary>
     public static IServiceCollection AddRouterFrontend(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<AdminSecurityOptions>().BindConfiguration(AdminSecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<FailedAttemptLimiter>();
+        services.TryAddSingleton<AdminAuthorization>();
+        services.TryAddSingleton<RouterTransportSecurity>();
+        services.TryAddSingleton<RouterListeners>();
         services.TryAddSingleton<RouterInferenceService>();
         services.TryAddSingleton<RouterAdminService>();
         return services;

@@ -14,11 +14,13 @@ namespace EnsembleGrpc.Router.Workers;
 /// Calls workers over Grpc.Net.Client (a set of channels per endpoint address, round-robin) with the Open Inference
 /// Protocol: the preprocessed batch as raw FP32 [N,1,28,28], the member's probabilities back. Every failure is returned
 /// as a <see cref="WorkerReply"/> (<see cref="WorkerCallFailures"/> classifies it); a response of the wrong shape or type
-/// is an invalid output.
+/// is an invalid output. https:// endpoints use TLS as <see cref="WorkerTransport"/> says (trusted authorities, client
+/// certificate); http:// ones h2c.
 /// </summary>
-public sealed class GrpcWorkerClient(IOptions<WorkerClientOptions> options, TimeProvider timeProvider) : IWorkerClient, IDisposable
+public sealed class GrpcWorkerClient(IOptions<WorkerClientOptions> options, TimeProvider timeProvider, WorkerTransport? transport = null) : IWorkerClient, IDisposable
 {
     private readonly WorkerClientOptions _options = options.Value;
+    private readonly GrpcClientSettings _settings = (transport ?? WorkerTransport.Default).Settings;
     private readonly ConcurrentDictionary<string, Lazy<GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>>> _clients = new(StringComparer.OrdinalIgnoreCase);
 
     // Probes have a channel of their own per endpoint: a probe must not wait behind inference traffic, and must not
@@ -129,14 +131,15 @@ public sealed class GrpcWorkerClient(IOptions<WorkerClientOptions> options, Time
     }
 
     private GRPCInferenceService.GRPCInferenceServiceClient GetProbeClient(string endpoint) =>
-        _probes.GetOrAdd(endpoint, static address => new Lazy<(GrpcChannel, GRPCInferenceService.GRPCInferenceServiceClient)>(() =>
+        _probes.GetOrAdd(endpoint, static (address, settings) => new Lazy<(GrpcChannel, GRPCInferenceService.GRPCInferenceServiceClient)>(() =>
         {
-            var channel = GrpcChannels.Create(address, new GrpcClientSettings { EnableMultipleHttp2Connections = false });
+            var channel = GrpcChannels.Create(address, settings with { EnableMultipleHttp2Connections = false });
             return (channel, new GRPCInferenceService.GRPCInferenceServiceClient(channel));
-        })).Value.Client;
+        }), _settings).Value.Client;
 
     private GRPCInferenceService.GRPCInferenceServiceClient GetClient(string endpoint) =>
-        _clients.GetOrAdd(endpoint, static (address, connections) => new Lazy<GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>>(
-            () => new GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>(address, connections, static c => new GRPCInferenceService.GRPCInferenceServiceClient(c))),
-            _options.ConnectionsPerEndpoint).Value.Next();
+        _clients.GetOrAdd(endpoint, static (address, state) => new Lazy<GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>>(
+            () => new GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>(
+                address, state.Connections, static c => new GRPCInferenceService.GRPCInferenceServiceClient(c), state.Settings)),
+            (Connections: _options.ConnectionsPerEndpoint, Settings: _settings)).Value.Next();
 }

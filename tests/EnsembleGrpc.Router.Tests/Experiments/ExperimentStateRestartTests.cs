@@ -48,8 +48,8 @@ public sealed class ExperimentStateRestartTests : IDisposable
             var ledger = router.Host.Services.GetRequiredService<RequestLedger>();
             ledger.Record(new LedgerEntry("r1", "mnist", "control", "bagging", [1, 2, 3, 4]));
             ledger.Record(new LedgerEntry("r2", "mnist", "candidate", "vote", [5, 6]));
-            await admin.SubmitFeedbackAsync(Feedback("r1", 1, 2, 3, 0)); // 3 of 4
-            await admin.SubmitFeedbackAsync(Feedback("r2", 5, 0)); // 1 of 2
+            await admin.SubmitFeedbackAsync(Feedback("r1", 1, 2, 3, 0), InferenceCalls.Bearer(Token)); // 3 of 4
+            await admin.SubmitFeedbackAsync(Feedback("r2", 5, 0), InferenceCalls.Bearer(Token)); // 1 of 2
 
             before = await admin.GetConfigAsync(new GetConfigRequest());
             statsBefore = await admin.GetStatisticsAsync(new GetStatisticsRequest { Ensemble = "mnist" });

@@ -102,12 +102,12 @@ public sealed class TrafficFunctionalTests(RouterCluster cluster, ITestOutputHel
         Assert.Equal("feedback-1", response.Id);
         var feedback = new SubmitFeedbackRequest { RequestId = "feedback-1" };
         feedback.Labels.AddRange(set.Labels.Skip(100).Take(10).Select(l => (int)l));
-        var scored = await cluster.Admin.SubmitFeedbackAsync(feedback);
+        var scored = await cluster.Admin.SubmitFeedbackAsync(feedback, InferenceCalls.Bearer(RouterCluster.AdminToken));
         Assert.Equal("vote", scored.Arm);
         Assert.Equal(10u, scored.Total);
         Assert.Equal((uint)InferenceCalls.Predictions(response).Zip(feedback.Labels).Count(p => p.First == p.Second), scored.Correct);
 
-        var again = await Assert.ThrowsAsync<RpcException>(async () => await cluster.Admin.SubmitFeedbackAsync(feedback));
+        var again = await Assert.ThrowsAsync<RpcException>(async () => await cluster.Admin.SubmitFeedbackAsync(feedback, InferenceCalls.Bearer(RouterCluster.AdminToken)));
         Assert.Equal(StatusCode.AlreadyExists, again.StatusCode);
         var stats = await cluster.Admin.GetStatisticsAsync(new GetStatisticsRequest { Ensemble = "mnist" });
         var vote = stats.Ensembles[0].Arms.Single(a => a.Name == "vote");

@@ -1,7 +1,9 @@
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Preprocessing;
+using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Traffic;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,7 +25,7 @@ internal sealed class EngineHarness : IDisposable
         var executor = new EnsembleExecutor(new FanOutExecutor(Invoker, TimeProvider.System), Strategies);
         Shadow = new ShadowDispatcher(executor, Statistics, TimeProvider.System, NullLogger<ShadowDispatcher>.Instance);
         var router = new TrafficRouter(executor, Shadow, Statistics, Ledger, new Random(7), TimeProvider.System, NullLogger<TrafficRouter>.Instance);
-        Engine = new RouterEngine(Config, new ImagePreprocessor(), new WeightedSplitAssignment(new Random(7)), Strategies, router, Statistics, TimeProvider.System);
+        Engine = new RouterEngine(Config, new ImagePreprocessor(), new WeightedSplitAssignment(new TrafficSplitState(Config, NullExperimentStore.Instance, TimeProvider.System, NullLogger<TrafficSplitState>.Instance), new Random(7)), Strategies, router, Statistics, TimeProvider.System);
     }
 
     public ScriptedMemberInvoker Invoker { get; } = new();

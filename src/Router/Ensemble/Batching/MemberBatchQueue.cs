@@ -23,7 +23,14 @@ internal sealed class MemberBatchQueue(IMemberInvoker inner, BatchKey key, int s
         {
             lock (_gate)
             {
-                return _waiting.Count;
+                // Requests whose callers left stay queued until the next batch drops them: they wait for nothing.
+                int waiting = 0;
+                foreach (var call in _waiting)
+                {
+                    waiting += call.IsCompleted ? 0 : 1;
+                }
+
+                return waiting;
             }
         }
     }

@@ -398,7 +398,7 @@ public sealed class BatchingMemberInvokerTests
         Assert.True((await next).Succeeded);
     }
 
-    [Fact(Skip = "Bug: MemberBatchQueue.Waiting (MemberBatchQueue.cs:26) counts requests whose callers cancelled until the next call returns and TakeBatch drops them, so the shadow lane (BatchingMemberInvoker.cs:42) keeps shedding for primary requests that no longer wait.")]
+    [Fact]
     public async Task A_shadow_copy_is_not_shed_for_primary_requests_whose_callers_have_left()
     {
         var batching = Create(new MemberBatchingOptions { MaxCallsInFlight = 1 });
