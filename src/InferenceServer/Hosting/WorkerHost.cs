@@ -2,7 +2,9 @@ using System.Net;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Hosting.Cli;
 using EnsembleGrpc.Hosting.Errors;
+using EnsembleGrpc.Hosting.Observability;
 using EnsembleGrpc.InferenceServer.Frontend;
+using EnsembleGrpc.InferenceServer.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,9 +51,18 @@ public sealed class WorkerHost : IAsyncDisposable
         builder.Services.AddBoundedStatusMessages().AddRequestParsingStatus();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownTimeoutSeconds));
-        builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));
+        builder.Services.AddMetrics().AddSingleton<WorkerMetrics>();
+        builder.Services.AddServerTelemetry(builder.Configuration, "ensemblegrpc-worker", WorkerMetrics.MeterName);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var endpoint = ListenEndpoint(kestrel.ApplicationServices);
+            GrpcKestrel.ListenH2c(kestrel, endpoint);
+            ServerTelemetry.ListenMetrics(kestrel, endpoint.Address);
+        });
 
         var app = builder.Build();
+        app.Services.GetRequiredService<WorkerMetrics>();
+        app.MapServerMetrics();
         app.MapGrpcService<InferenceService>();
         app.MapWorkerHealth();
         return new WorkerHost(app);

@@ -2,9 +2,11 @@ using System.Net;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Hosting.Cli;
 using EnsembleGrpc.Hosting.Errors;
+using EnsembleGrpc.Hosting.Observability;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
+using EnsembleGrpc.Router.Observability;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using Microsoft.AspNetCore.Builder;
@@ -60,7 +62,13 @@ public sealed class RouterHost : IAsyncDisposable
             .AddRouterEngine()
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();
-        builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));
+        builder.Services.AddRouterObservability().AddServerTelemetry(builder.Configuration, "ensemblegrpc-router", RouterMetrics.MeterName);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var endpoint = ListenEndpoint(kestrel.ApplicationServices);
+            GrpcKestrel.ListenH2c(kestrel, endpoint);
+            ServerTelemetry.ListenMetrics(kestrel, endpoint.Address);
+        });
 
         var app = builder.Build();
         // Load (and validate) the routing file now, not on the first request.
@@ -68,6 +76,8 @@ public sealed class RouterHost : IAsyncDisposable
         app.Services.GetRequiredService<RoutingConfigProvider>();
         app.Services.GetRequiredService<TrafficStatistics>();
         app.Services.GetRequiredService<TrafficSplitState>();
+        app.Services.GetRequiredService<RouterMetrics>();
+        app.MapServerMetrics();
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
         app.MapRouterHealth();
