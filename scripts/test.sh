@@ -12,6 +12,8 @@ mkdir -p "$results"
 # The interop tests need an independent gRPC implementation (Debian's python3-grpcio); install it when missing.
 bash scripts/ensure-python-grpc.sh || { echo "could not install python3-grpcio (needed by the interop tests)" >&2; exit 1; }
 bash scripts/ensure-node-grpc.sh || { echo "could not install @grpc/grpc-js (needed by the interop tests)" >&2; exit 1; }
+# promtool (Debian's prometheus) checks the /metrics scrape and the alerting rules; without it those tests fail saying so.
+bash scripts/ensure-promtool.sh || echo "could not install promtool (Debian package prometheus): the metrics and alert-rule tests will fail" >&2
 
 dotnet build EnsembleGrpc.sln -c "$configuration" -nologo -clp:ErrorsOnly || exit 1
 

@@ -1,4 +1,5 @@
 using EnsembleGrpc.Hosting.Cli;
+using EnsembleGrpc.Hosting.Observability;
 using EnsembleGrpc.InferenceServer.Faults;
 
 namespace EnsembleGrpc.InferenceServer.Hosting;
@@ -48,6 +49,7 @@ public static class WorkerCommandLine
             ServerOption.Flag("--fault-hang", FaultKey(nameof(FaultOptions.Hang)), "Fault injection: never answer until the caller cancels or its deadline passes.", f.Hang),
             ServerOption.Text("--fault-models", FaultKey(nameof(FaultOptions.Models)), "names", "Fault injection: comma-separated models the faults apply to (default: every served model)."),
             ServerOption.Int("--fault-seed", FaultKey(nameof(FaultOptions.Seed)), "int", "Fault injection: seed of the failure draws, for reproducible runs (default: random).", null, "a whole number"),
+            .. TelemetryCommandLine.Options(),
         ]);
     }
 

@@ -2,7 +2,9 @@ using System.Net;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Hosting.Cli;
 using EnsembleGrpc.Hosting.Errors;
+using EnsembleGrpc.Hosting.Observability;
 using EnsembleGrpc.InferenceServer.Frontend;
+using EnsembleGrpc.InferenceServer.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,10 +51,18 @@ public sealed class WorkerHost : IAsyncDisposable
         builder.Services.AddBoundedStatusMessages().AddRequestParsingStatus();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownTimeoutSeconds));
+        builder.Services.AddMetrics().AddSingleton<WorkerMetrics>();
+        builder.Services.AddServerTelemetry(builder.Configuration, "ensemblegrpc-worker", WorkerMetrics.MeterName);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            GrpcKestrel.Listen(kestrel, ListenEndpoint(kestrel.ApplicationServices), WorkerTls.Load(kestrel.ApplicationServices)));
+        {
+            var endpoint = ListenEndpoint(kestrel.ApplicationServices);
+            GrpcKestrel.Listen(kestrel, endpoint, WorkerTls.Load(kestrel.ApplicationServices));
+            ServerTelemetry.ListenMetrics(kestrel, endpoint.Address);
+        });
 
         var app = builder.Build();
+        app.Services.GetRequiredService<WorkerMetrics>();
+        app.MapServerMetrics();
         app.MapGrpcService<InferenceService>();
         app.MapWorkerHealth();
         return new WorkerHost(app);

@@ -47,6 +47,7 @@ internal sealed class RequestQueue
         if (Interlocked.Increment(ref _count) > _capacity)
         {
             Interlocked.Decrement(ref _count);
+            _statistics.RecordOverloaded();
             rejection = InferenceError.ResourceExhausted(
                 $"Model '{_modelName}' queue is full ({_capacity} requests waiting); retry later");
             return null;

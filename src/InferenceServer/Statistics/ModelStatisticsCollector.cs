@@ -18,6 +18,7 @@ public sealed class ModelStatisticsCollector
     private long _inferenceCount;
     private long _executionCount;
     private long _lastInferenceMs;
+    private long _overloaded;
 
     public ModelStatisticsCollector(string name, string version)
     {
@@ -34,6 +35,12 @@ public sealed class ModelStatisticsCollector
 
     /// <summary>A request answered with an error (invalid, rejected, dropped, failed), <paramref name="ns"/> after it arrived.</summary>
     public void RecordFailure(long ns) => _fail.Add(1, ns);
+
+    /// <summary>Requests refused at once because the model's queue was full (RESOURCE_EXHAUSTED), for metrics.</summary>
+    public long Overloaded => Volatile.Read(ref _overloaded);
+
+    /// <summary>A request refused because the model's queue was full (it also ends as a failure).</summary>
+    public void RecordOverloaded() => Interlocked.Increment(ref _overloaded);
 
     /// <summary>A request left the queue for a batch after waiting <paramref name="ns"/>.</summary>
     public void RecordQueue(long ns) => _queue.Add(1, ns);

@@ -20,7 +20,8 @@ public sealed class RouterEngine(
     AggregationStrategies strategies,
     TrafficRouter router,
     TrafficStatistics statistics,
-    TimeProvider time)
+    TimeProvider time,
+    IRequestObserver? observer = null)
 {
     /// <summary>The one version of every ensemble.</summary>
     public const string Version = "1";
@@ -71,17 +72,22 @@ public sealed class RouterEngine(
     }
 
     /// <summary>Counts an answered request in the model's statistics once the front end has encoded it.</summary>
-    public void RecordAnswered(InferenceOutcome outcome, long arrival, long decodeStart, long encoded) =>
+    public void RecordAnswered(InferenceOutcome outcome, long arrival, long decodeStart, long encoded)
+    {
         statistics.Model(outcome.Ensemble!.Name).RecordSuccess(
             new RequestTimings(arrival, decodeStart, outcome.InputReady, outcome.FanOutStart, outcome.Aggregated, encoded),
             outcome.BatchSize, time.GetUtcNow().ToUnixTimeMilliseconds());
+        observer?.Answered(outcome, arrival, encoded);
+    }
 
     /// <summary>Counts a request of a resolved ensemble that got no answer (also one the front end failed to encode).</summary>
     public void RecordFailure(InferenceOutcome outcome, long arrival)
     {
         if (outcome.Ensemble is { } ensemble)
         {
-            statistics.Model(ensemble.Name).RecordFailure(time.GetTimestamp() - arrival);
+            long end = time.GetTimestamp();
+            statistics.Model(ensemble.Name).RecordFailure(end - arrival);
+            observer?.Failed(outcome, arrival, end);
         }
     }
 

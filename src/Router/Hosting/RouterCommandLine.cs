@@ -1,4 +1,5 @@
 using EnsembleGrpc.Hosting.Cli;
+using EnsembleGrpc.Hosting.Observability;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend.Security;
 
@@ -44,6 +45,7 @@ public static class RouterCommandLine
             ServerOption.Flag("--warmup", Key(nameof(RouterOptions.Warmup)), "Warm every member endpoint up (connections, real ModelInfer calls) before listening, and endpoints a reload adds.", d.Warmup),
             ServerOption.Int("--warmup-timeout-ms", Key(nameof(RouterOptions.WarmupTimeoutMs)), "ms", "Bound on one endpoint's whole warm-up; endpoints warm up in parallel (1 or more).", d.WarmupTimeoutMs, "a whole number of milliseconds (1 or more)"),
             ServerOption.Int("--warmup-calls", Key(nameof(RouterOptions.WarmupCalls)), "count", "Warm-up ModelInfer calls per endpoint and model (1 or more).", d.WarmupCalls, "a whole number (1 or more)"),
+            .. TelemetryCommandLine.Options(),
         ]);
     }
 

@@ -2,9 +2,11 @@ using System.Net;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Hosting.Cli;
 using EnsembleGrpc.Hosting.Errors;
+using EnsembleGrpc.Hosting.Observability;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
+using EnsembleGrpc.Router.Observability;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using Microsoft.AspNetCore.Builder;
@@ -65,7 +67,12 @@ public sealed class RouterHost : IAsyncDisposable
             .AddRouterEngine()
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();
-        builder.WebHost.ConfigureKestrel((context, kestrel) => RouterListeners.Configure(kestrel));
+        builder.Services.AddRouterObservability().AddServerTelemetry(builder.Configuration, "ensemblegrpc-router", RouterMetrics.MeterName);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            RouterListeners.Configure(kestrel);
+            ServerTelemetry.ListenMetrics(kestrel, ListenEndpoints(kestrel.ApplicationServices)[0].Address);
+        });
 
         var app = builder.Build();
         // Load (and validate) the routing file now, not on the first request.
@@ -73,6 +80,8 @@ public sealed class RouterHost : IAsyncDisposable
         app.Services.GetRequiredService<RoutingConfigProvider>();
         app.Services.GetRequiredService<TrafficStatistics>();
         app.Services.GetRequiredService<TrafficSplitState>();
+        app.Services.GetRequiredService<RouterMetrics>();
+        app.MapServerMetrics();
         if (app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AdminPort is not null)
         {
             // Only with a separate admin listener: without one, inference calls skip this middleware altogether.

@@ -20,6 +20,9 @@ public sealed partial class EndpointRegistry(TimeProvider timeProvider, ILogger<
     public EndpointState Get(string address, EndpointSettings settings) =>
         _states.GetOrAdd((address, settings), static (key, self) => self.Create(key.Address, key.Settings), this);
 
+    /// <summary>Every endpoint state made so far (a copy), for metrics.</summary>
+    public IReadOnlyCollection<EndpointState> All => [.. _states.Values];
+
     /// <summary>The state of an address with these settings, when it was called (or resolved) at least once.</summary>
     public EndpointState? Find(string address, EndpointSettings settings) => _states.TryGetValue((address, settings), out var state) ? state : null;
 

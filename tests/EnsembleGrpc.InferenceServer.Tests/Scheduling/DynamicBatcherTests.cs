@@ -128,6 +128,7 @@ public sealed class DynamicBatcherTests
         var rejected = await harness.Scheduler.ScheduleAsync(harness.Request(1, 300));
         Assert.Equal(InferenceErrorCode.ResourceExhausted, rejected.Error?.Code);
         Assert.Contains("queue is full", rejected.Error!.Message);
+        Assert.Equal(1, harness.Statistics.Overloaded); // ensemblegrpc_worker_rejected_overload_total
 
         harness.Executor.Open();
         SchedulerHarness.AssertOwnRows(await running.WaitAsync(Timeout), 1, 0);
