@@ -26,6 +26,7 @@ public static class WorkerCommandLine
             ServerOption.Text("--models", Key(nameof(WorkerOptions.Models)), "names", "Comma-separated models to serve (required), e.g. mnist_cnn_1,mnist_cnn_2."),
             ServerOption.Text("--host", Key(nameof(WorkerOptions.Host)), "address", "IP address to listen on (or localhost); 0.0.0.0 for every interface.", d.Host),
             ServerOption.Int("--port", Key(nameof(WorkerOptions.Port)), "port", "Port for gRPC over cleartext HTTP/2 (0..65535; 0 picks a free one).", d.Port, "a port number (0..65535)"),
+            ServerOption.Int("--http-port", Key(nameof(WorkerOptions.HttpPort)), "port", "Port for the REST binding (HTTP/1.1 and HTTP/2, JSON; 0..65535, 0 picks a free one). Default: off.", d.HttpPort, "a port number (0..65535)"),
             ServerOption.Text("--device", Key(nameof(WorkerOptions.Device)), "auto|cpu|cuda[:N]", "Execution device: auto (CUDA when available, else CPU), cpu, cuda or cuda:N.", d.Device),
             ServerOption.Int("--intra-op-threads", Key(nameof(WorkerOptions.IntraOpThreads)), "count", "ONNX Runtime threads inside one run (0..256; 0 lets ONNX Runtime choose).", d.IntraOpThreads, "a whole number (0..256)"),
             ServerOption.Int("--inter-op-threads", Key(nameof(WorkerOptions.InterOpThreads)), "count", "ONNX Runtime threads across graph branches (0..256; 0 lets ONNX Runtime choose).", d.InterOpThreads, "a whole number (0..256)"),

@@ -25,6 +25,12 @@ public sealed class WorkerOptions
     public int Port { get; set; } = 8001;
 
     /// <summary>
+    /// Port for the REST binding of the protocol (<c>--http-port</c>: HTTP/1.1 and HTTP/2, cleartext, JSON) on the same
+    /// address; 0 picks a free one. Default null: no HTTP listener (gRPC only).
+    /// </summary>
+    public int? HttpPort { get; set; }
+
+    /// <summary>
     /// Where models run (<c>--device</c>, default <c>auto</c>): <c>auto</c> uses CUDA device 0 when its provider
     /// loads and the CPU otherwise (one warning says why); <c>cpu</c>; <c>cuda</c> or <c>cuda:N</c> require that GPU and
     /// fail at start-up when it cannot be used.

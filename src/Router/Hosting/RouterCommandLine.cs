@@ -29,6 +29,7 @@ public static class RouterCommandLine
                 + $"of the process only; {ExperimentStatePaths.Disabled} keeps nothing."),
             ServerOption.Text("--host", Key(nameof(RouterOptions.Host)), "address", "IP address to listen on (or localhost); 0.0.0.0 for every interface.", d.Host),
             ServerOption.Int("--port", Key(nameof(RouterOptions.Port)), "port", "Port for gRPC over cleartext HTTP/2 (0..65535; 0 picks a free one).", d.Port, "a port number (0..65535)"),
+            ServerOption.Int("--http-port", Key(nameof(RouterOptions.HttpPort)), "port", "Port for the REST binding (HTTP/1.1 and HTTP/2, JSON; 0..65535, 0 picks a free one). Default: off.", d.HttpPort, "a port number (0..65535)"),
             ServerOption.Flag("--watch", Key(nameof(RouterOptions.Watch)), "Watch the routing file and hot-reload it (a bad version is logged and the last good one keeps serving).", d.Watch),
             ServerOption.Int("--ledger-capacity", Key(nameof(RouterOptions.LedgerCapacity)), "count", "Recent request ids remembered for feedback (1 or more).", d.LedgerCapacity, "a whole number (1 or more)"),
             ServerOption.Flag("--warmup", Key(nameof(RouterOptions.Warmup)), "Warm every member endpoint up (connections, real ModelInfer calls) before listening, and endpoints a reload adds.", d.Warmup),

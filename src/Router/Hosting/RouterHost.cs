@@ -5,6 +5,8 @@ using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
+using EnsembleGrpc.Router.Frontend.Rest;
+using EnsembleGrpc.Hosting.Rest;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using Microsoft.AspNetCore.Builder;
@@ -31,6 +33,9 @@ public sealed class RouterHost : IAsyncDisposable
 
     /// <summary>The bound port (after <see cref="StartAsync"/>), the real one when asked for port 0.</summary>
     public int Port => GrpcKestrel.BoundPort(App.Services);
+
+    /// <summary>The bound port of the REST binding (after <see cref="StartAsync"/>); null when --http-port is not given.</summary>
+    public int? HttpPort => App.Services.GetRequiredService<RestListener>().Port;
 
     /// <summary>
     /// Builds the router from command-line style arguments (see <see cref="RouterCommandLine"/>) on top of
@@ -60,7 +65,15 @@ public sealed class RouterHost : IAsyncDisposable
             .AddRouterEngine()
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();
-        builder.WebHost.ConfigureKestrel((context, kestrel) => GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices)));
+        builder.Services.AddRouterRest();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            GrpcKestrel.ListenH2c(kestrel, ListenEndpoint(kestrel.ApplicationServices));
+            if (HttpEndpoint(kestrel.ApplicationServices) is { } http)
+            {
+                kestrel.ApplicationServices.GetRequiredService<RestListener>().Listen(kestrel, http);
+            }
+        });
 
         var app = builder.Build();
         // Load (and validate) the routing file now, not on the first request.
@@ -71,6 +84,11 @@ public sealed class RouterHost : IAsyncDisposable
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
         app.MapRouterHealth();
+        if (HttpEndpoint(app.Services) is not null)
+        {
+            app.MapRouterRest();
+        }
+
         return new RouterHost(app);
     }
 
@@ -91,6 +109,12 @@ public sealed class RouterHost : IAsyncDisposable
     {
         var options = services.GetRequiredService<IOptions<RouterOptions>>().Value;
         return new IPEndPoint(RouterOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback, options.Port);
+    }
+
+    private static IPEndPoint? HttpEndpoint(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<RouterOptions>>().Value;
+        return options.HttpPort is { } port ? new IPEndPoint(RouterOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback, port) : null;
     }
 
     private static IReadOnlyList<string>? RoutingFileErrors(Exception exception)

@@ -21,6 +21,12 @@ public sealed class RouterOptions
     /// <summary>Port to listen on; 0 picks a free one. Default 8000.</summary>
     public int Port { get; set; } = 8000;
 
+    /// <summary>
+    /// Port for the REST binding of the protocol (HTTP/1.1 and HTTP/2, cleartext, JSON), on the same address; 0 picks a
+    /// free one. Default null: no HTTP listener (gRPC only).
+    /// </summary>
+    public int? HttpPort { get; set; }
+
     /// <summary>Whether the routing file is watched and hot-reloaded. Default true.</summary>
     public bool Watch { get; set; } = true;
 

@@ -25,6 +25,15 @@ public sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
             errors.Add($"--port: {options.Port} is outside 0..{IPEndPoint.MaxPort}");
         }
 
+        if (options.HttpPort is < 0 or > IPEndPoint.MaxPort)
+        {
+            errors.Add($"--http-port: {options.HttpPort} is outside 0..{IPEndPoint.MaxPort}");
+        }
+        else if (options.HttpPort is > 0 && options.HttpPort == options.Port)
+        {
+            errors.Add($"--http-port: {options.HttpPort} is also the gRPC --port; give each its own");
+        }
+
         AtLeastOne(errors, "--ledger-capacity", options.LedgerCapacity);
         AtLeastOne(errors, "--warmup-timeout-ms", options.WarmupTimeoutMs);
         AtLeastOne(errors, "--warmup-calls", options.WarmupCalls);
