@@ -23,6 +23,10 @@ public sealed class RestCluster : IAsyncLifetime
 
     internal EgdsDataset TestSet { get; } = EgdsDataset.Load(Path.Combine(RepoPaths.Models, "data", "mnist-test.bin"));
 
+    internal int RouterGrpcPort => _router!.Port;
+
+    internal int WorkerGrpcPort => _worker!.Port;
+
     internal HttpClient RouterHttp { get; private set; } = null!;
 
     internal HttpClient WorkerHttp { get; private set; } = null!;
