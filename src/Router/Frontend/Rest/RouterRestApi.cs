@@ -110,6 +110,12 @@ public sealed partial class RouterRestApi(
             await RestHttp.WriteBodyAsync(context.Response, StatusCodes.Status200OK, buffer.WrittenMemory,
                 choice.AnyBinary ? RestBinding.BinaryContentType : RestHttp.JsonContentType).ConfigureAwait(false);
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own refusal of the body (shorter than its Content-Length, over the size limit): the client's
+            // doing, with Kestrel's status (400, 413) and words.
+            await RestHttp.WriteErrorAsync(context.Response, ex.StatusCode, "the request body could not be read: " + ex.Message).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away while its body was read or its answer written: nobody to answer.
