@@ -46,7 +46,7 @@ except ImportError:  # pragma: no cover - environment problem, explained once
 
 def load_messages():
     """Generates inference_pb2 / router_admin_pb2 from protos/ (when missing or older than the protos) and imports them."""
-    protos = ["inference.proto", "router_admin.proto"]
+    protos = ["inference.proto", "model_config.proto", "router_admin.proto"]
     outputs = [os.path.join(GEN, p.replace(".proto", "_pb2.py")) for p in protos]
     newest_proto = max(os.path.getmtime(os.path.join(PROTOS, p)) for p in protos)
     if not all(os.path.exists(o) and os.path.getmtime(o) >= newest_proto for o in outputs):

@@ -70,6 +70,20 @@ public sealed partial class InferenceService : GRPCInferenceService.GRPCInferenc
             return response;
         });
 
+    // Triton's extension (perf_analyzer and tritonclient ask for it first): the model's config.json in Triton's terms.
+    public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)
+        => Guard(nameof(ModelConfig), () =>
+        {
+            var model = Find(request.Name, request.Version);
+            return model.Definition is { } definition
+                ? new ModelConfigResponse { Config = TritonModelConfig.For(definition, model.Policy) }
+                : throw StatusMapping.ToRpcException(model.NotReadyError());
+        });
+
+    // Triton's extension: every model with its state (LOADING, READY, UNAVAILABLE, UNLOADING); ready = only READY ones.
+    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
+        => Guard(nameof(RepositoryIndex), () => TritonModelConfig.Index(_models.Models, request.Ready));
+
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         var arrival = _time.GetTimestamp();

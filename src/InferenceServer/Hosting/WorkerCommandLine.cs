@@ -30,6 +30,8 @@ public static class WorkerCommandLine
             ServerOption.Text("--tls-cert", Key(nameof(WorkerOptions.TlsCertificate)), "file", "TLS certificate (PEM with --tls-key, or PKCS#12 holding the key): serve HTTP/2 over TLS instead of h2c. Password, if any: Worker:TlsPassword."),
             ServerOption.Text("--tls-key", Key(nameof(WorkerOptions.TlsKey)), "file", "PEM private key of --tls-cert."),
             ServerOption.Text("--tls-client-ca", Key(nameof(WorkerOptions.TlsClientCa)), "file", "PEM authorities: require clients to present a certificate issued by one of them (mutual TLS; needs --tls-cert)."),
+            ServerOption.Int("--port", Key(nameof(WorkerOptions.Port)), "port", "Port for gRPC over cleartext HTTP/2 (0..65535; 0 picks a free one).", d.Port, "a port number (0..65535)"),
+            ServerOption.Int("--http-port", Key(nameof(WorkerOptions.HttpPort)), "port", "Port for the REST binding (HTTP/1.1 and HTTP/2, JSON; 0..65535, 0 picks a free one). Default: off.", d.HttpPort, "a port number (0..65535)"),
             ServerOption.Text("--device", Key(nameof(WorkerOptions.Device)), "auto|cpu|cuda[:N]", "Execution device: auto (CUDA when available, else CPU), cpu, cuda or cuda:N.", d.Device),
             ServerOption.Int("--intra-op-threads", Key(nameof(WorkerOptions.IntraOpThreads)), "count", "ONNX Runtime threads inside one run (0..256; 0 lets ONNX Runtime choose).", d.IntraOpThreads, "a whole number (0..256)"),
             ServerOption.Int("--inter-op-threads", Key(nameof(WorkerOptions.InterOpThreads)), "count", "ONNX Runtime threads across graph branches (0..256; 0 lets ONNX Runtime choose).", d.InterOpThreads, "a whole number (0..256)"),

@@ -3,7 +3,9 @@ using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Hosting.Cli;
 using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Hosting.Observability;
+using EnsembleGrpc.Hosting.Rest;
 using EnsembleGrpc.InferenceServer.Frontend;
+using EnsembleGrpc.InferenceServer.Frontend.Rest;
 using EnsembleGrpc.InferenceServer.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,6 +31,9 @@ public sealed class WorkerHost : IAsyncDisposable
     /// <summary>The bound port (after <see cref="StartAsync"/>), the real one when asked for port 0.</summary>
     public int Port => GrpcKestrel.BoundPort(App.Services);
 
+    /// <summary>The bound port of the REST binding (after <see cref="StartAsync"/>); null when --http-port is not given.</summary>
+    public int? HttpPort => App.Services.GetRequiredService<RestListener>().Port;
+
     /// <summary>
     /// Builds the worker from command-line style arguments (see <see cref="WorkerCommandLine"/>), on top of
     /// appsettings.json and <c>ENSEMBLEGRPC_</c> environment variables. <paramref name="configureServices"/> runs
@@ -48,6 +53,7 @@ public sealed class WorkerHost : IAsyncDisposable
             .AddModelRepository()
             .AddInferenceFrontend();
         builder.Services.AddWorkerHealth();
+        builder.Services.AddWorkerRest();
         builder.Services.AddBoundedStatusMessages().AddRequestParsingStatus();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromSeconds(worker.Value.ShutdownTimeoutSeconds));
@@ -58,6 +64,10 @@ public sealed class WorkerHost : IAsyncDisposable
             var endpoint = ListenEndpoint(kestrel.ApplicationServices);
             GrpcKestrel.Listen(kestrel, endpoint, WorkerTls.Load(kestrel.ApplicationServices));
             ServerTelemetry.ListenMetrics(kestrel, endpoint.Address);
+            if (HttpEndpoint(kestrel.ApplicationServices) is { } http)
+            {
+                kestrel.ApplicationServices.GetRequiredService<RestListener>().Listen(kestrel, http);
+            }
         });
 
         var app = builder.Build();
@@ -65,6 +75,11 @@ public sealed class WorkerHost : IAsyncDisposable
         app.MapServerMetrics();
         app.MapGrpcService<InferenceService>();
         app.MapWorkerHealth();
+        if (HttpEndpoint(app.Services) is not null)
+        {
+            app.MapWorkerRest();
+        }
+
         return new WorkerHost(app);
     }
 
@@ -83,6 +98,12 @@ public sealed class WorkerHost : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
+
+    private static IPEndPoint? HttpEndpoint(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        return options.HttpPort is { } port ? new IPEndPoint(WorkerOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback, port) : null;
+    }
 
     private static IPEndPoint ListenEndpoint(IServiceProvider services)
     {

@@ -42,6 +42,10 @@ public sealed class WorkerOptions
     /// Default empty: no client certificate asked for.
     /// </summary>
     public string TlsClientCa { get; set; } = "";
+    /// Port for the REST binding of the protocol (<c>--http-port</c>: HTTP/1.1 and HTTP/2, cleartext, JSON) on the same
+    /// address; 0 picks a free one. Default null: no HTTP listener (gRPC only).
+    /// </summary>
+    public int? HttpPort { get; set; }
 
     /// <summary>
     /// Where models run (<c>--device</c>, default <c>auto</c>): <c>auto</c> uses CUDA device 0 when its provider

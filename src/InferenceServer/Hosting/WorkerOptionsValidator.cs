@@ -31,6 +31,15 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         }
 
         Range(errors, "--port", options.Port, 0, IPEndPoint.MaxPort);
+        if (options.HttpPort is { } httpPort)
+        {
+            Range(errors, "--http-port", httpPort, 0, IPEndPoint.MaxPort);
+            if (httpPort > 0 && httpPort == options.Port)
+            {
+                errors.Add($"--http-port: {httpPort} is also the gRPC --port; give each its own");
+            }
+        }
+
         ValidateDevice(options.Device, errors);
         TlsFileChecks.CheckPair(errors, "--tls-cert", options.TlsCertificate, "--tls-key", options.TlsKey, options.TlsPassword);
         TlsFileChecks.CheckAuthorities(errors, "--tls-client-ca", options.TlsClientCa);

@@ -1,10 +1,12 @@
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Ensemble.Batching;
 using EnsembleGrpc.Router.Model;
 using Grpc.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EnsembleGrpc.Router.Frontend;
 
@@ -18,6 +20,7 @@ public sealed partial class RouterInferenceService(
     RouterEngine engine,
     TimeProvider time,
     HealthCheckService health,
+    IOptions<MemberBatchingOptions> batching,
     ILogger<RouterInferenceService> logger) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string ServerName = "ensemblegrpc-router";
@@ -70,6 +73,14 @@ public sealed partial class RouterInferenceService(
 
         return Task.FromResult(response);
     }
+
+    // Triton's extension, for perf_analyzer and tritonclient: the virtual model as a Triton model configuration.
+    public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context) =>
+        Task.FromResult(new ModelConfigResponse { Config = VirtualModelConfig.For(Resolve(request.Name, request.Version), batching.Value.Enabled) });
+
+    // Triton's extension: every served ensemble is READY (ready or not, the index lists the same models).
+    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>
+        Task.FromResult(VirtualModelConfig.Index(engine.Ensembles.Values));
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {

@@ -3,9 +3,11 @@ using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Hosting.Cli;
 using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Hosting.Observability;
+using EnsembleGrpc.Hosting.Rest;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
+using EnsembleGrpc.Router.Frontend.Rest;
 using EnsembleGrpc.Router.Observability;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
@@ -39,6 +41,9 @@ public sealed class RouterHost : IAsyncDisposable
     /// <summary>The bound admin port (after <see cref="StartAsync"/>); null when admin calls are served on <see cref="Port"/>.</summary>
     public int? AdminPort => Listening().AdminPort;
 
+    /// <summary>The bound port of the REST binding (after <see cref="StartAsync"/>); null when --http-port is not given.</summary>
+    public int? HttpPort => App.Services.GetRequiredService<RestListener>().Port;
+
     /// <summary>
     /// Builds the router from command-line style arguments (see <see cref="RouterCommandLine"/>) on top of
     /// <c>ENSEMBLEGRPC_</c> environment variables. <paramref name="configureServices"/> runs before the defaults, so
@@ -68,10 +73,15 @@ public sealed class RouterHost : IAsyncDisposable
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();
         builder.Services.AddRouterObservability().AddServerTelemetry(builder.Configuration, "ensemblegrpc-router", RouterMetrics.MeterName);
+        builder.Services.AddRouterRest();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             RouterListeners.Configure(kestrel);
             ServerTelemetry.ListenMetrics(kestrel, ListenEndpoints(kestrel.ApplicationServices)[0].Address);
+            if (HttpEndpoint(kestrel.ApplicationServices) is { } http)
+            {
+                kestrel.ApplicationServices.GetRequiredService<RestListener>().Listen(kestrel, http);
+            }
         });
 
         var app = builder.Build();
@@ -91,6 +101,11 @@ public sealed class RouterHost : IAsyncDisposable
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
         app.MapRouterHealth();
+        if (HttpEndpoint(app.Services) is not null)
+        {
+            app.MapRouterRest();
+        }
+
         return new RouterHost(app);
     }
 
@@ -121,6 +136,12 @@ public sealed class RouterHost : IAsyncDisposable
         return options.AdminPort is { } admin
             ? [new IPEndPoint(address, options.Port), new IPEndPoint(address, admin)]
             : [new IPEndPoint(address, options.Port)];
+    }
+
+    private static IPEndPoint? HttpEndpoint(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<RouterOptions>>().Value;
+        return options.HttpPort is { } port ? new IPEndPoint(RouterOptionsValidator.ParseHost(options.Host) ?? IPAddress.Loopback, port) : null;
     }
 
     private static IReadOnlyList<string>? RoutingFileErrors(Exception exception)

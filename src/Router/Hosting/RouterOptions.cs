@@ -58,6 +58,10 @@ public sealed class RouterOptions
 
     /// <summary>Password of <see cref="WorkerKey"/> or of the PKCS#12 client certificate; configuration or environment only. Default empty.</summary>
     public string WorkerPassword { get; set; } = "";
+    /// Port for the REST binding of the protocol (HTTP/1.1 and HTTP/2, cleartext, JSON), on the same address; 0 picks a
+    /// free one. Default null: no HTTP listener (gRPC only).
+    /// </summary>
+    public int? HttpPort { get; set; }
 
     /// <summary>Whether the routing file is watched and hot-reloaded. Default true.</summary>
     public bool Watch { get; set; } = true;

@@ -41,6 +41,15 @@ public sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         TlsFileChecks.CheckPair(errors, "--tls-cert", options.TlsCertificate, "--tls-key", options.TlsKey, options.TlsPassword);
         TlsFileChecks.CheckAuthorities(errors, "--worker-ca", options.WorkerCa);
         TlsFileChecks.CheckPair(errors, "--worker-cert", options.WorkerCertificate, "--worker-key", options.WorkerKey, options.WorkerPassword);
+        if (options.HttpPort is < 0 or > IPEndPoint.MaxPort)
+        {
+            errors.Add($"--http-port: {options.HttpPort} is outside 0..{IPEndPoint.MaxPort}");
+        }
+        else if (options.HttpPort is > 0 && options.HttpPort == options.Port)
+        {
+            errors.Add($"--http-port: {options.HttpPort} is also the gRPC --port; give each its own");
+        }
+
         AtLeastOne(errors, "--ledger-capacity", options.LedgerCapacity);
         AtLeastOne(errors, "--warmup-timeout-ms", options.WarmupTimeoutMs);
         AtLeastOne(errors, "--warmup-calls", options.WarmupCalls);

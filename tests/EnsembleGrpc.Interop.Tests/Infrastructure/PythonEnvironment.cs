@@ -37,7 +37,7 @@ public sealed class PythonEnvironment
 
         Directory.CreateDirectory(GeneratedDir);
         await RunAsync("protoc", ["--python_out=" + GeneratedDir, "-I", Path.GetDirectoryName(RepoPaths.TestProto)!, RepoPaths.TestProto], TimeSpan.FromSeconds(60));
-        await RunAsync("protoc", ["--python_out=" + GeneratedDir, "-I", RepoPaths.ProtosDir, RepoPaths.InferenceProto, RepoPaths.AdminProto], TimeSpan.FromSeconds(60));
+        await RunAsync("protoc", ["--python_out=" + GeneratedDir, "-I", RepoPaths.ProtosDir, RepoPaths.InferenceProto, RepoPaths.ModelConfigProto, RepoPaths.AdminProto], TimeSpan.FromSeconds(60));
         await RunAsync("protoc", ["--python_out=" + GeneratedDir, "-I", Path.GetDirectoryName(RepoPaths.HealthProto)!, RepoPaths.HealthProto], TimeSpan.FromSeconds(60));
         if (!File.Exists(Path.Combine(GeneratedDir, "test_service_pb2.py")))
         {

@@ -17,6 +17,9 @@ internal static class RepoPaths
 
     public static string InferenceProto => Path.Combine(ProtosDir, "inference.proto");
 
+    /// <summary>Triton's model configuration messages, imported by inference.proto.</summary>
+    public static string ModelConfigProto => Path.Combine(ProtosDir, "model_config.proto");
+
     public static string AdminProto => Path.Combine(ProtosDir, "router_admin.proto");
 
     /// <summary>grpc.health.v1, vendored for the peers (Debian's python3-grpcio has no grpc_health).</summary>

@@ -37,7 +37,7 @@ public sealed class PythonClientTests(RouterCluster cluster)
         using var files = new TestFiles();
         string gen = Path.Combine(files.Directory, "gen");
         Directory.CreateDirectory(gen);
-        await Run("protoc", ["--python_out=" + gen, "-I", Path.Combine(RepoPaths.Root, "protos"), Path.Combine(RepoPaths.Root, "protos", "inference.proto")]);
+        await Run("protoc", ["--python_out=" + gen, "-I", Path.Combine(RepoPaths.Root, "protos"), Path.Combine(RepoPaths.Root, "protos", "inference.proto"), Path.Combine(RepoPaths.Root, "protos", "model_config.proto")]);
         // Dark-on-light digits, to go through the router's preprocessing as well.
         string pixels = files.Write("pixels.bin", "");
         await File.WriteAllBytesAsync(pixels, cluster.TestSet.Images(0, N).ToArray().Select(p => (byte)(255 - p)).ToArray());

@@ -1,0 +1,37 @@
+using EnsembleGrpc.Router.Engine;
+using EnsembleGrpc.Router.Ensemble;
+using Microsoft.AspNetCore.Http;
+
+namespace EnsembleGrpc.Router.Frontend.Rest;
+
+/// <summary>
+/// The one place where the engine's errors become HTTP statuses for the REST binding, the counterpart of
+/// <see cref="ResultStatus"/> for gRPC (same messages): 404 unknown model or version, 400 a bad request, 429 every
+/// member busy (retry later), 503 fewer members than the quorum answered, 504 the request's timeout passed, 499 the
+/// client went away.
+/// </summary>
+public static class RestStatus
+{
+    /// <summary>nginx's "client closed request": nobody reads it, but logs and metrics see why the request ended.</summary>
+    public const int ClientClosedRequest = 499;
+
+    public static (int Status, string Message) Of(InferenceOutcome outcome, bool deadlinePassed)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        string message = outcome.Message ?? "no member answered";
+        return outcome.Error switch
+        {
+            RouterError.ModelNotFound or RouterError.VersionNotFound => (StatusCodes.Status404NotFound, message),
+            RouterError.InvalidInput => (StatusCodes.Status400BadRequest, message),
+            RouterError.Rejected => (StatusOf(outcome.RejectedAs), message),
+            RouterError.Overloaded => (StatusCodes.Status429TooManyRequests, message),
+            RouterError.Cancelled when deadlinePassed => (StatusCodes.Status504GatewayTimeout, "the timeout passed before the ensemble answered"),
+            RouterError.Cancelled => (ClientClosedRequest, "the request was cancelled"),
+            _ => (StatusCodes.Status503ServiceUnavailable, message),
+        };
+    }
+
+    /// <summary>A member's rejection of the request, as gRPC maps it (<see cref="ResultStatus.CodeOf"/>): not found is 404, the rest 400.</summary>
+    public static int StatusOf(MemberFailureKind kind) =>
+        kind == MemberFailureKind.RejectedNotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
+}
