@@ -1,5 +1,6 @@
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Engine;
+using EnsembleGrpc.Router.Engine.Admission;
 using EnsembleGrpc.Router.Ensemble.Batching;
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Ensemble.Strategies.Bagging;
@@ -11,6 +12,7 @@ using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Resilience.Ejection;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Traffic.Feedback;
@@ -94,7 +96,9 @@ public static class RouterServiceCollectionExtensions
     {
         services.AddOptions<WorkerClientOptions>();
         services.AddOptions<MemberBatchingOptions>().BindConfiguration(MemberBatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EjectionOptions>().BindConfiguration(EjectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<EndpointRegistry>();
+        services.TryAddSingleton<OutlierDetector>();
         services.TryAddSingleton<IWorkerClient, GrpcWorkerClient>();
         services.TryAddSingleton<ResilientMemberInvoker>();
         // Micro-batching in front of the resilient calls: one worker call carries every request waiting for it.
@@ -129,6 +133,8 @@ public static class RouterServiceCollectionExtensions
     /// <summary>The protocol-free entry point every front end calls.</summary>
     public static IServiceCollection AddRouterEngine(this IServiceCollection services)
     {
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<AdmissionController>();
         services.TryAddSingleton<RouterEngine>();
         return services;
     }
