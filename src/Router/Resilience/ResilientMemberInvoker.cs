@@ -100,7 +100,7 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
             return false;
         }
 
-        outliers.OnFailure(endpoint, member, ensemble, gate, $"slow call (over {threshold.TotalMilliseconds:0} ms)");
+        outliers.OnSlowCall(endpoint, member, ensemble, gate, threshold);
         return true;
     }
 

@@ -144,8 +144,8 @@ public sealed class OutlierEjectionTests
 
         for (int i = 0; i < _options.MinimumSamples; i++)
         {
-            // Eight times its peers but under the 50 ms floor: a fast ensemble's noise, not an outlier.
-            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(45), EjectionGate.Open, false);
+            // Seven times its peers but under the 100 ms floor: a fast ensemble's noise, not an outlier.
+            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(90), EjectionGate.Open, false);
         }
 
         Assert.False(c.Ejection.IsEjected);
@@ -174,8 +174,8 @@ public sealed class OutlierEjectionTests
         var ejected = new EjectionSignal();
         var detector = new OutlierDetector(Options.Create(_options), _registry, _time, ejected);
         var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, detector);
-        // max(floor 25 ms, 4 × the peers' 5 ms p90): a call still running after 25 ms is slow.
-        Assert.Equal(TimeSpan.FromMilliseconds(25), _detector.SlowCallThreshold(_ensemble, b));
+        // max(floor 40 ms, 4 × the peers' 5 ms p90): a call still running after 40 ms is slow.
+        Assert.Equal(TimeSpan.FromMilliseconds(40), _detector.SlowCallThreshold(_ensemble, b));
         var calls = new List<Task<MemberOutcome>>();
         for (int i = 0; i < 3; i++)
         {
@@ -183,7 +183,10 @@ public sealed class OutlierEjectionTests
             calls.Add(invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None));
             // The call's own timeout and the slow-call watch.
             await _time.WaitForTimersAsync(armed + 2);
-            _time.Advance(TimeSpan.FromMilliseconds(25));
+            _time.Advance(TimeSpan.FromMilliseconds(30));
+            // Its peers keep answering meanwhile: the slowness is this member's.
+            detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+            _time.Advance(TimeSpan.FromMilliseconds(10));
         }
 
         await ejected.Task;
@@ -195,6 +198,33 @@ public sealed class OutlierEjectionTests
         Assert.All(await Task.WhenAll(calls), o => Assert.True(o.Succeeded));
         // Their late answers do not readmit it: only the probe does.
         Assert.True(_registry.Find(A, _settings)!.Ejection.IsEjected);
+    }
+
+    [Fact]
+    public void Slow_calls_while_no_peer_answers_are_the_machines_stall_and_do_not_eject()
+    {
+        var (a, b) = (_registry.Get(A, _settings), _registry.Get(B, _settings));
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+        }
+
+        var threshold = _detector.SlowCallThreshold(_ensemble, a)!.Value;
+        _time.Advance(threshold * 2);
+        for (int i = 0; i < _options.ConsecutiveFailures * 2; i++)
+        {
+            _detector.OnSlowCall(a, _a, _ensemble, _detector.Enter(a), threshold);
+        }
+
+        Assert.False(a.Ejection.IsEjected);
+
+        _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+        for (int i = 0; i < _options.ConsecutiveFailures; i++)
+        {
+            _detector.OnSlowCall(a, _a, _ensemble, _detector.Enter(a), threshold);
+        }
+
+        Assert.True(a.Ejection.IsEjected);
     }
 
     [Fact]

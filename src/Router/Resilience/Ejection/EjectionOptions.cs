@@ -27,25 +27,25 @@ public sealed class EjectionOptions
     [Range(1.0, 1000.0)]
     public double SlowCallFactor { get; set; } = 4;
 
-    /// <summary>No call counts as slow before this many milliseconds; default 25.</summary>
+    /// <summary>No call counts as slow before this many milliseconds; default 40.</summary>
     [Range(1, 60_000)]
-    public int SlowCallFloorMs { get; set; } = 25;
+    public int SlowCallFloorMs { get; set; } = 40;
 
     /// <summary>An endpoint whose recent p90 exceeds this many times its peers' median p90 is ejected; default 3.</summary>
     [Range(1.0, 1000.0)]
     public double LatencyFactor { get; set; } = 3;
 
-    /// <summary>No endpoint is ejected for latency while its p90 is below this many milliseconds; default 50.</summary>
+    /// <summary>No endpoint is ejected for latency while its p90 is below this many milliseconds; default 100.</summary>
     [Range(1, 60_000)]
-    public int LatencyFloorMs { get; set; } = 50;
+    public int LatencyFloorMs { get; set; } = 100;
 
     /// <summary>Recent call latencies kept per endpoint for the latency rule; default 32.</summary>
     [Range(4, 4096)]
     public int LatencyWindow { get; set; } = 32;
 
-    /// <summary>Latencies an endpoint (and each peer counted) needs before the latency rule applies to it; default 8.</summary>
+    /// <summary>Latencies an endpoint (and each peer counted) needs before the latency rule applies to it; default 16.</summary>
     [Range(1, 4096)]
-    public int MinimumSamples { get; set; } = 8;
+    public int MinimumSamples { get; set; } = 16;
 
     /// <summary>First ejection time in milliseconds; repeated ejections multiply it; default 1000.</summary>
     [Range(1, 3_600_000)]

@@ -19,6 +19,7 @@ public sealed class EjectionState
     private bool _ejected;
     private bool _probing;
     private long _ejections;
+    private long _lastSuccess;
 
     public EjectionState(int window, TimeProvider time)
     {
@@ -51,6 +52,9 @@ public sealed class EjectionState
         }
     }
 
+    /// <summary>When it last answered (a timestamp; 0 never): peers that answer show that a slow call is this endpoint's, not the machine's.</summary>
+    public long LastSuccess => Interlocked.Read(ref _lastSuccess);
+
     /// <summary>Times ejected since start, for statistics.</summary>
     public long Ejections => Interlocked.Read(ref _ejections);
 
@@ -77,6 +81,7 @@ public sealed class EjectionState
     /// <summary>A latency sample (a success, or a timeout's elapsed time); a call that was slow does not end a run of failures.</summary>
     public void RecordLatency(double milliseconds, bool endsRun)
     {
+        Interlocked.Exchange(ref _lastSuccess, _time.GetTimestamp());
         lock (_lock)
         {
             _latencies[_next] = milliseconds;

@@ -75,8 +75,21 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
     }
 
     /// <summary>
-    /// A worker failure or timeout (<see cref="WorkerFailures.IsWorkerFault"/>), or a call still running past
-    /// <see cref="SlowCallThreshold"/>: a run of them ejects; a probe's ejects again at once.
+    /// A call still running past <see cref="SlowCallThreshold"/> counts as a failure only while a peer has answered
+    /// within that time: when the whole machine stalls (a GC pause, a CPU-starved host) every member is slow and none
+    /// is the outlier, and ejecting the first to be noticed would spend the budget on the wrong one.
+    /// </summary>
+    public void OnSlowCall(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate, TimeSpan threshold)
+    {
+        if (_options.Enabled && PeerAnsweredWithin(ensemble, endpoint, threshold))
+        {
+            OnFailure(endpoint, member, ensemble, gate, $"slow call (over {threshold.TotalMilliseconds:0} ms while its peers answered)");
+        }
+    }
+
+    /// <summary>
+    /// A worker failure or timeout (<see cref="WorkerFailures.IsWorkerFault"/>), or a slow call (<see cref="OnSlowCall"/>):
+    /// a run of them ejects; a probe's ejects again at once.
     /// </summary>
     public void OnFailure(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate, string what)
     {
@@ -96,6 +109,24 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         {
             Eject(endpoint, member, ensemble, $"{run} failures or slow calls in a row, the last {what}", force: false);
         }
+    }
+
+    private bool PeerAnsweredWithin(EnsembleModel ensemble, EndpointState endpoint, TimeSpan window)
+    {
+        long now = time.GetTimestamp();
+        foreach (var member in ensemble.Members)
+        {
+            foreach (string address in member.Endpoints)
+            {
+                if (address != endpoint.Address && registry.Find(address, endpoint.Settings) is { } peer
+                    && peer.Ejection.LastSuccess is var last and > 0 && time.GetElapsedTime(last, now) <= window)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private bool IsLatencyOutlier(EndpointState endpoint, EnsembleModel ensemble, double p90) =>
