@@ -171,13 +171,13 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 310, EventName = "EndpointEjected", Level = LogLevel.Warning, Message = "Worker {Endpoint} (member {Member} of {Ensemble}) ejected for {EjectionMs} ms: {Reason}.")]
+        [LoggerMessage(EventId = 330, EventName = "EndpointEjected", Level = LogLevel.Warning, Message = "Worker {Endpoint} (member {Member} of {Ensemble}) ejected for {EjectionMs} ms: {Reason}.")]
         public static partial void Ejected(ILogger logger, string endpoint, string member, string ensemble, string reason, double ejectionMs);
 
-        [LoggerMessage(EventId = 311, EventName = "EndpointReadmitted", Level = LogLevel.Information, Message = "Worker {Endpoint} (member {Member}) readmitted: its probe answered in {LatencyMs} ms.")]
+        [LoggerMessage(EventId = 331, EventName = "EndpointReadmitted", Level = LogLevel.Information, Message = "Worker {Endpoint} (member {Member}) readmitted: its probe answered in {LatencyMs} ms.")]
         public static partial void Readmitted(ILogger logger, string endpoint, string member, double latencyMs);
 
-        [LoggerMessage(EventId = 312, EventName = "EjectionRefused", Level = LogLevel.Information, Message = "Worker {Endpoint} (member {Member}) not ejected ({Reason}): at most {MaxPercent}% may be out and every arm must keep its quorum.")]
+        [LoggerMessage(EventId = 332, EventName = "EjectionRefused", Level = LogLevel.Information, Message = "Worker {Endpoint} (member {Member}) not ejected ({Reason}): at most {MaxPercent}% may be out and every arm must keep its quorum.")]
         public static partial void EjectionRefused(ILogger logger, string endpoint, string member, string reason, int maxPercent);
     }
 }
