@@ -70,10 +70,15 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
             endpoint.RecordFailure(kind.ToKey());
         }
 
-        if (!slow && WorkerFailures.IsWorkerFault(kind))
+        if (WorkerFailures.IsWorkerFault(kind) && (!slow || gate == EjectionGate.Probe))
         {
-            // A slow call was counted when it became slow; its timeout later is the same failure.
+            // A slow call was counted when it became slow; its timeout later is the same failure (a probe's counts
+            // once either way: only while the probe is out).
             outliers?.OnFailure(endpoint, member, ensemble, gate, kind.ToKey());
+        }
+        else if (!WorkerFailures.IsWorkerFault(kind))
+        {
+            outliers?.OnInconclusive(endpoint, gate);
         }
 
         // A rejection goes back to the client, so it carries the worker's words but not its address.

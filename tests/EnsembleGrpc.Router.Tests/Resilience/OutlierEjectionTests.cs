@@ -110,6 +110,31 @@ public sealed class OutlierEjectionTests
     }
 
     [Fact]
+    public async Task A_probe_that_says_nothing_about_the_worker_leaves_it_ejected_and_the_next_call_probes_again()
+    {
+        var client = new ScriptedClient { Behaviour = (_, _) => throw new RpcException(new Status(StatusCode.Unavailable, "down")) };
+        var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, _detector);
+        for (int i = 0; i < 3; i++)
+        {
+            await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None);
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(_options.BaseEjectionMs));
+        // Busy is not broken, and says nothing either way (as a breaker's refusal or the caller leaving).
+        client.Behaviour = (_, _) => throw new RpcException(new Status(StatusCode.ResourceExhausted, "queue full"));
+        var busy = await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None);
+        Assert.Equal(MemberFailureKind.Overloaded, busy.Failure);
+        Assert.True(_registry.Find(A, _settings)!.Ejection.IsEjected);
+
+        client.Behaviour = (_, _) => Task.FromResult(Row(1, 1f));
+        var next = await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None);
+
+        Assert.True(next.Succeeded);
+        Assert.Equal(5, client.Calls);
+        Assert.False(_registry.Find(A, _settings)!.Ejection.IsEjected);
+    }
+
+    [Fact]
     public void A_failed_probe_ejects_again_for_longer_each_time_up_to_the_maximum()
     {
         _options.MaxEjectionMs = 2500;

@@ -55,6 +55,31 @@ public sealed class EjectionState
     /// <summary>When it last answered (a timestamp; 0 never): peers that answer show that a slow call is this endpoint's, not the machine's.</summary>
     public long LastSuccess => Interlocked.Read(ref _lastSuccess);
 
+    /// <summary>Its probe is out: the outcome of that call decides.</summary>
+    public bool IsProbing
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _probing;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The probe said nothing about the endpoint (its breaker refused it, it was busy, the request was at fault, the
+    /// caller left): still ejected, and the next call probes again. Without this a probe that ends so would hold the
+    /// endpoint out for good.
+    /// </summary>
+    public void ReleaseProbe()
+    {
+        lock (_lock)
+        {
+            _probing = false;
+        }
+    }
+
     /// <summary>Times ejected since start, for statistics.</summary>
     public long Ejections => Interlocked.Read(ref _ejections);
 

@@ -57,6 +57,13 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         double ms = latency.TotalMilliseconds;
         if (gate == EjectionGate.Probe)
         {
+            if (!state.IsProbing)
+            {
+                // Its slow-call watch already sent it back out.
+                state.RecordLatency(ms, endsRun: false);
+                return;
+            }
+
             if (wasSlow || IsLatencyOutlier(endpoint, ensemble, ms))
             {
                 Eject(endpoint, member, ensemble, $"its probe took {ms:0} ms", force: true);
@@ -100,7 +107,11 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
 
         if (gate == EjectionGate.Probe)
         {
-            Eject(endpoint, member, ensemble, $"its probe failed ({what})", force: true);
+            if (endpoint.Ejection.IsProbing)
+            {
+                Eject(endpoint, member, ensemble, $"its probe failed ({what})", force: true);
+            }
+
             return;
         }
 
@@ -108,6 +119,15 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         if (run >= _options.ConsecutiveFailures && !endpoint.Ejection.IsEjected)
         {
             Eject(endpoint, member, ensemble, $"{run} failures or slow calls in a row, the last {what}", force: false);
+        }
+    }
+
+    /// <summary>A probe that ended without saying anything about the worker (see <see cref="EjectionState.ReleaseProbe"/>).</summary>
+    public void OnInconclusive(EndpointState endpoint, EjectionGate gate)
+    {
+        if (gate == EjectionGate.Probe)
+        {
+            endpoint.Ejection.ReleaseProbe();
         }
     }
 
