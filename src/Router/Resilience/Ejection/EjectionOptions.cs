@@ -7,7 +7,7 @@ namespace EnsembleGrpc.Router.Resilience.Ejection;
 /// slow member to be out within tens of milliseconds rather than after its breaker has seen seconds of timeouts. An
 /// endpoint is ejected after <see cref="ConsecutiveFailures"/> worker failures, timeouts or slow calls in a row (a slow
 /// call is one still running after <see cref="SlowCallFactor"/> × its peers' p90, and at least
-/// <see cref="SlowCallFloorMs"/>), or when its own recent p90 exceeds <see cref="LatencyFactor"/> × the median of its
+/// <see cref="SlowCallFloorMs"/>, while a peer answered within that time), or when its own recent p90 exceeds <see cref="LatencyFactor"/> × the median of its
 /// peers' and <see cref="LatencyFloorMs"/>. It stays out for <see cref="BaseEjectionMs"/> × the times it was ejected
 /// in a row (at most <see cref="MaxEjectionMs"/>), then one probe call decides. Rejections that blame the request and
 /// the caller's cancellation never count.
@@ -19,7 +19,10 @@ public sealed class EjectionOptions
     /// <summary>Whether endpoints are ejected at all; default true.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Failures, timeouts or slow calls in a row that eject; default 3.</summary>
+    /// <summary>
+    /// Failures, timeouts or slow calls in a row that eject; default 3. Keep it at most the batching's calls in flight
+    /// per member (<c>Router:Batching:MaxCallsInFlight</c>, 4): a stalled worker holds that many calls and no more.
+    /// </summary>
     [Range(1, 1000)]
     public int ConsecutiveFailures { get; set; } = 3;
 
