@@ -22,6 +22,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Output => Snapshot(_output);
 
+    /// <summary>The process id, for signals a test sends it (e.g. SIGSTOP to stall a worker).</summary>
+    public int Id => _process.Id;
+
     public IReadOnlyList<string> Errors => Snapshot(_errors);
 
     /// <summary>The repository root: the first folder above the test assembly that holds EnsembleGrpc.sln.</summary>

@@ -28,6 +28,12 @@ public sealed record EnsembleConfig
 
     public BreakerConfig? Breaker { get; init; }
 
+    /// <summary>
+    /// Answer without the members still running this many milliseconds after the quorum answered (a flagged partial
+    /// answer, reason member_late); default none: wait for every member up to <see cref="TimeoutMs"/>.
+    /// </summary>
+    public int? PartialAfterMs { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? UnknownKeys { get; init; }
 }

@@ -102,6 +102,7 @@ public sealed class RouterModelBuilder(RoutingConfigValidator validator, Aggrega
             RevealArm = config.RevealArm ?? RoutingDefaults.RevealArm,
             MaxBatchSize = MaxBatchSize(config.MaxBatchSize, limits, path, errors),
             Timeout = TimeSpan.FromMilliseconds(config.TimeoutMs ?? RoutingDefaults.TimeoutMs),
+            PartialAfter = config.PartialAfterMs is { } partial ? TimeSpan.FromMilliseconds(partial) : null,
             Breaker = new BreakerModel
             {
                 FailureRatio = breaker?.FailureRatio ?? RoutingDefaults.FailureRatio,

@@ -67,6 +67,12 @@ public sealed class RoutingConfigValidator(AggregationStrategies strategies)
             errors.Add($"{path}.timeout_ms: must be at least 1; got {timeout}.");
         }
 
+        int timeoutMs = ensemble.TimeoutMs ?? RoutingDefaults.TimeoutMs;
+        if (ensemble.PartialAfterMs is { } partial && (partial < 1 || partial >= timeoutMs))
+        {
+            errors.Add($"{path}.partial_after_ms: must be at least 1 and below timeout_ms ({timeoutMs}); got {partial}.");
+        }
+
         ValidateBreaker(errors, $"{path}.breaker", ensemble.Breaker);
         var armNames = ValidateArms(errors, path, ensemble, memberNames);
         ValidateShadow(errors, $"{path}.shadow", ensemble.Shadow, armNames);

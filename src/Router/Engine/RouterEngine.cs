@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Engine.Admission;
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
@@ -20,6 +21,7 @@ public sealed class RouterEngine(
     AggregationStrategies strategies,
     TrafficRouter router,
     TrafficStatistics statistics,
+    AdmissionController admission,
     TimeProvider time,
     IRequestObserver? observer = null)
 {
@@ -62,13 +64,28 @@ public sealed class RouterEngine(
             return InferenceOutcome.Failed(error, message!);
         }
 
-        var outcome = await RunAsync(ensemble, request, cancellationToken).ConfigureAwait(false);
+        // Admission before any work on the request (the lookup above costs nothing), so that overload costs a
+        // refused request a dictionary lookup and no more; the model is known, so the refusal shows in its statistics.
+        using var ticket = await admission.AdmitAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = ticket.Admitted
+            ? await RunAsync(ensemble, request, cancellationToken).ConfigureAwait(false)
+            : Refused(ticket.Result, ensemble);
         if (!outcome.Answered)
         {
             RecordFailure(outcome, request.Arrival);
         }
 
         return outcome;
+    }
+
+    private InferenceOutcome Refused(AdmissionResult result, EnsembleModel ensemble)
+    {
+        var o = admission.Options;
+        return result == AdmissionResult.Cancelled
+            ? InferenceOutcome.Failed(RouterError.Cancelled, "the call was cancelled while waiting for admission", ensemble)
+            : InferenceOutcome.Failed(RouterError.Shed, result == AdmissionResult.QueueTimeout
+                ? $"the router is overloaded: no request slot freed within {o.QueueTimeoutMs} ms ({o.MaxInFlight} in flight); retry later"
+                : $"the router is overloaded: {o.MaxInFlight} requests in flight and {o.QueueLimit} waiting; retry later", ensemble);
     }
 
     /// <summary>Counts an answered request in the model's statistics once the front end has encoded it.</summary>

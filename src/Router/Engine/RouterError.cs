@@ -20,6 +20,9 @@ public enum RouterError
     /// <summary>Every member that did not answer was busy: retry later.</summary>
     Overloaded,
 
+    /// <summary>The router itself is at its admission limit (Admission/): refused at once, before any work; retry later.</summary>
+    Shed,
+
     /// <summary>Fewer members than the quorum answered.</summary>
     Unavailable,
 

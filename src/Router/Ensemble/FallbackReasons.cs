@@ -17,6 +17,8 @@ public static class FallbackReasons
         MemberFailureKind.Overloaded => "member_overloaded",
         MemberFailureKind.Shed => "shed",
         MemberFailureKind.Cancelled => "cancelled",
+        MemberFailureKind.Ejected => "ejected",
+        MemberFailureKind.Late => "member_late",
         _ when kind.IsCallerBlamed() => "rejected",
         _ => "member_error",
     };

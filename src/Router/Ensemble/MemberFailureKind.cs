@@ -29,4 +29,13 @@ public enum MemberFailureKind
 
     /// <summary>A shadow copy not sent because the primary path was busy or the shadow's queue full: never the worker's fault.</summary>
     Shed,
+
+    /// <summary>The member's only endpoint is ejected as an outlier (too slow or failing in a row): not called until its probe.</summary>
+    Ejected,
+
+    /// <summary>
+    /// The quorum had answered and this member was later than the ensemble's <c>partial_after_ms</c>: the answer went
+    /// without it. Its call goes on in the background and its result is dropped for this request.
+    /// </summary>
+    Late,
 }

@@ -17,6 +17,8 @@ public static class MemberFailureKindExtensions
         MemberFailureKind.RejectedPrecondition => "rejected_failed_precondition",
         MemberFailureKind.Overloaded => "overloaded",
         MemberFailureKind.Shed => "shed",
+        MemberFailureKind.Ejected => "ejected",
+        MemberFailureKind.Late => "late",
         _ => "unknown_kind",
     };
 

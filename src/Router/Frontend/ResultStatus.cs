@@ -20,7 +20,7 @@ public static class ResultStatus
             RouterError.ModelNotFound or RouterError.VersionNotFound => new Status(StatusCode.NotFound, message),
             RouterError.InvalidInput => new Status(StatusCode.InvalidArgument, message),
             RouterError.Rejected => new Status(CodeOf(outcome.RejectedAs), message),
-            RouterError.Overloaded => new Status(StatusCode.ResourceExhausted, message),
+            RouterError.Overloaded or RouterError.Shed => new Status(StatusCode.ResourceExhausted, message),
             RouterError.Cancelled when deadlinePassed => new Status(StatusCode.DeadlineExceeded, "the deadline passed before the ensemble answered"),
             RouterError.Cancelled => new Status(StatusCode.Cancelled, "the call was cancelled"),
             _ => new Status(StatusCode.Unavailable, message),

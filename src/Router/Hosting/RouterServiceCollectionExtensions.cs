@@ -1,5 +1,6 @@
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Engine;
+using EnsembleGrpc.Router.Engine.Admission;
 using EnsembleGrpc.Router.Ensemble.Batching;
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Ensemble.Strategies.Bagging;
@@ -12,6 +13,7 @@ using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Frontend.Security;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Resilience.Ejection;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Traffic.Feedback;
@@ -95,9 +97,11 @@ public static class RouterServiceCollectionExtensions
     {
         services.AddOptions<WorkerClientOptions>();
         services.AddOptions<MemberBatchingOptions>().BindConfiguration(MemberBatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EjectionOptions>().BindConfiguration(EjectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<EndpointRegistry>();
         services.TryAddSingleton<RouterTransportSecurity>();
         services.TryAddSingleton(sp => sp.GetRequiredService<RouterTransportSecurity>().Workers);
+        services.TryAddSingleton<OutlierDetector>();
         services.TryAddSingleton<IWorkerClient, GrpcWorkerClient>();
         services.TryAddSingleton<ResilientMemberInvoker>();
         // Micro-batching in front of the resilient calls: one worker call carries every request waiting for it.
@@ -132,6 +136,8 @@ public static class RouterServiceCollectionExtensions
     /// <summary>The protocol-free entry point every front end calls.</summary>
     public static IServiceCollection AddRouterEngine(this IServiceCollection services)
     {
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<AdmissionController>();
         services.TryAddSingleton<RouterEngine>();
         return services;
     }

@@ -21,6 +21,12 @@ public sealed record EnsembleModel
 
     public required BreakerModel Breaker { get; init; }
 
+    /// <summary>
+    /// How much later than the quorum's answers the other members may be before the ensemble answers without them
+    /// (flagged, reason <c>member_late</c>); null (the default) waits for every member up to <see cref="Timeout"/>.
+    /// </summary>
+    public TimeSpan? PartialAfter { get; init; }
+
     /// <summary>Sum of the arms' weights; positive (the validator guarantees it).</summary>
     public int TotalWeight => Arms.Sum(a => a.Weight);
 

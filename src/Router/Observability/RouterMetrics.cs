@@ -61,7 +61,7 @@ public sealed class RouterMetrics : IRequestObserver
     internal static string OutcomeLabel(RouterError error) => error switch
     {
         RouterError.InvalidInput or RouterError.Rejected or RouterError.ModelNotFound or RouterError.VersionNotFound => "rejected",
-        RouterError.Overloaded => "overloaded",
+        RouterError.Overloaded or RouterError.Shed => "overloaded",
         RouterError.Cancelled => "cancelled",
         _ => "unavailable",
     };

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Resilience.Ejection;
 using EnsembleGrpc.Router.Workers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly;
 
@@ -13,8 +15,10 @@ namespace EnsembleGrpc.Router.Resilience;
 /// timeout or breaker settings make a new pipeline (its breaker starts closed); ensembles with different settings for
 /// the same address get a pipeline each rather than fighting over one.
 /// </summary>
-public sealed partial class EndpointRegistry(TimeProvider timeProvider, ILogger<EndpointRegistry> logger)
+public sealed partial class EndpointRegistry(TimeProvider timeProvider, ILogger<EndpointRegistry> logger, IOptions<EjectionOptions>? ejection = null)
 {
+    private readonly int _latencyWindow = ejection?.Value.LatencyWindow ?? new EjectionOptions().LatencyWindow;
+
     private readonly ConcurrentDictionary<(string Address, EndpointSettings Settings), EndpointState> _states = new();
 
     public EndpointState Get(string address, EndpointSettings settings) =>
@@ -58,7 +62,7 @@ public sealed partial class EndpointRegistry(TimeProvider timeProvider, ILogger<
             })
             .AddTimeout(settings.Timeout)
             .Build();
-        return new EndpointState(address, settings, pipeline, breaker);
+        return new EndpointState(address, settings, pipeline, breaker, _latencyWindow, timeProvider);
     }
 
     private static partial class Log

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EnsembleGrpc.Router.Resilience.Ejection;
 using EnsembleGrpc.Router.Workers;
 using Polly.CircuitBreaker;
 using Polly;
@@ -15,8 +16,9 @@ public sealed class EndpointState
     private long _successes;
     private int _inFlight;
 
-    public EndpointState(string address, EndpointSettings settings, ResiliencePipeline<WorkerReply> pipeline, CircuitBreakerStateProvider breaker)
+    public EndpointState(string address, EndpointSettings settings, ResiliencePipeline<WorkerReply> pipeline, CircuitBreakerStateProvider breaker, int latencyWindow = 32, TimeProvider? time = null)
     {
+        Ejection = new EjectionState(latencyWindow, time ?? TimeProvider.System);
         Address = address;
         Settings = settings;
         Pipeline = pipeline;
@@ -33,8 +35,14 @@ public sealed class EndpointState
 
     public CircuitState BreakerState => Breaker.CircuitState;
 
+    /// <summary>Whether it is ejected as an outlier (<see cref="OutlierDetector"/>), its recent latencies and failures in a row.</summary>
+    public EjectionState Ejection { get; }
+
     /// <summary>Closed or half-open: worth sending a call to (half-open lets one probe through).</summary>
     public bool IsHealthy => BreakerState is CircuitState.Closed or CircuitState.HalfOpen;
+
+    /// <summary>Healthy and not held out as an outlier (one whose ejection is up is a candidate: its next call probes it).</summary>
+    public bool IsAvailable => IsHealthy && !Ejection.IsHeld;
 
     public int InFlight => Volatile.Read(ref _inFlight);
 

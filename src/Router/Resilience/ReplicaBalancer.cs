@@ -1,8 +1,8 @@
 namespace EnsembleGrpc.Router.Resilience;
 
 /// <summary>
-/// Power of two choices over a member's healthy replicas: pick two at random and take the one with fewer calls in
-/// flight. When no replica is healthy, all are candidates ("healthy or panic", as YARP): their breakers then answer
+/// Power of two choices over a member's available replicas (breaker not open, not ejected as an outlier): pick two at
+/// random and take the one with fewer calls in flight. When no replica is available, all are candidates ("healthy or panic", as YARP): their breakers then answer
 /// fast, and a replica that has recovered gets its probe.
 /// </summary>
 public static class ReplicaBalancer
@@ -18,7 +18,7 @@ public static class ReplicaBalancer
         int count = 0;
         for (int i = 0; i < replicas.Count; i++)
         {
-            if (replicas[i].IsHealthy)
+            if (replicas[i].IsAvailable)
             {
                 healthy[count++] = i;
             }

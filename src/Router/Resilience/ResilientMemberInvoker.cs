@@ -1,6 +1,7 @@
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
+using EnsembleGrpc.Router.Resilience.Ejection;
 using EnsembleGrpc.Router.Workers;
 using Polly;
 using Polly.CircuitBreaker;
@@ -13,18 +14,27 @@ namespace EnsembleGrpc.Router.Resilience;
 /// outcomes as values (<see cref="ResiliencePipeline{T}.ExecuteOutcomeAsync"/>), and turns the outcome into a
 /// <see cref="MemberOutcome"/>.
 /// </summary>
-public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistry registry, Random random, TimeProvider timeProvider) : IMemberInvoker
+public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistry registry, Random random, TimeProvider timeProvider, OutlierDetector? outliers = null) : IMemberInvoker
 {
     public async Task<MemberOutcome> InvokeAsync(MemberModel member, EnsembleModel ensemble, ModelInput input, CallLane lane, CancellationToken cancellationToken)
     {
         var endpoint = PickReplica(member, new EndpointSettings(ensemble.Timeout, ensemble.Breaker, lane));
+        var gate = outliers?.Enter(endpoint) ?? EjectionGate.Open;
+        if (gate == EjectionGate.Ejected && member.Endpoints.Count == 1)
+        {
+            // The member's only endpoint is out: the ensemble goes on without it at once rather than waiting on it.
+            endpoint.RecordFailure(MemberFailureKind.Ejected.ToKey());
+            return MemberOutcome.Failed(member.Name, endpoint.Address, MemberFailureKind.Ejected, $"{endpoint.Address}: ejected as an outlier", TimeSpan.Zero);
+        }
+
         long started = timeProvider.GetTimestamp();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         endpoint.Enter();
         Outcome<WorkerReply> outcome;
+        bool slow = false;
         try
         {
-            outcome = await endpoint.Pipeline.ExecuteOutcomeAsync(
+            var call = endpoint.Pipeline.ExecuteOutcomeAsync(
                 static async (ctx, state) =>
                 {
                     var reply = await state.Client.InferAsync(state.Address, state.Member, state.Input, state.Timeout, ctx.CancellationToken).ConfigureAwait(false);
@@ -35,7 +45,9 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
                         : Outcome.FromResult(reply);
                 },
                 context,
-                (Client: client, endpoint.Address, Member: member, Input: input, ensemble.Timeout)).ConfigureAwait(false);
+                (Client: client, endpoint.Address, Member: member, Input: input, ensemble.Timeout)).AsTask();
+            slow = await WatchSlowCallAsync(call, endpoint, member, ensemble, gate).ConfigureAwait(false);
+            outcome = await call.ConfigureAwait(false);
         }
         finally
         {
@@ -48,6 +60,7 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
         if (kind == MemberFailureKind.None)
         {
             endpoint.RecordSuccess();
+            outliers?.OnSuccess(endpoint, member, ensemble, latency, gate, slow);
             return MemberOutcome.Success(member.Name, endpoint.Address, probabilities!, latency);
         }
 
@@ -57,8 +70,43 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
             endpoint.RecordFailure(kind.ToKey());
         }
 
+        if (WorkerFailures.IsWorkerFault(kind) && (!slow || gate == EjectionGate.Probe))
+        {
+            // A slow call was counted when it became slow; its timeout later is the same failure (a probe's counts
+            // once either way: only while the probe is out).
+            outliers?.OnFailure(endpoint, member, ensemble, gate, kind.ToKey());
+        }
+        else if (!WorkerFailures.IsWorkerFault(kind))
+        {
+            outliers?.OnInconclusive(endpoint, gate);
+        }
+
         // A rejection goes back to the client, so it carries the worker's words but not its address.
         return MemberOutcome.Failed(member.Name, endpoint.Address, kind, kind.IsCallerBlamed() ? message : $"{endpoint.Address}: {message}", latency);
+    }
+
+    /// <summary>
+    /// Waits for the call up to the outlier detector's slow-call threshold (a few times its peers' p90); a call still
+    /// running then counts towards ejection at once, which takes a stalled worker out within tens of milliseconds
+    /// instead of after its timeouts. The call itself goes on: its answer, if it comes, is still used.
+    /// </summary>
+    private async Task<bool> WatchSlowCallAsync(Task<Outcome<WorkerReply>> call, EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate)
+    {
+        if (outliers is null || call.IsCompleted || outliers.SlowCallThreshold(ensemble, endpoint) is not { } threshold)
+        {
+            return false;
+        }
+
+        using var stop = new CancellationTokenSource();
+        var delay = Task.Delay(threshold, timeProvider, stop.Token);
+        if (await Task.WhenAny(call, delay).ConfigureAwait(false) == call)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        outliers.OnSlowCall(endpoint, member, ensemble, gate, threshold);
+        return true;
     }
 
     /// <summary>

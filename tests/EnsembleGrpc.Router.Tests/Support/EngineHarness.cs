@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Engine.Admission;
 using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Experiments;
@@ -6,6 +7,7 @@ using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Traffic;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace EnsembleGrpc.Router.Tests.Support;
 
@@ -25,7 +27,8 @@ internal sealed class EngineHarness : IDisposable
         var executor = new EnsembleExecutor(new FanOutExecutor(Invoker, TimeProvider.System), Strategies);
         Shadow = new ShadowDispatcher(executor, Statistics, TimeProvider.System, NullLogger<ShadowDispatcher>.Instance);
         var router = new TrafficRouter(executor, Shadow, Statistics, Ledger, new Random(7), TimeProvider.System, NullLogger<TrafficRouter>.Instance);
-        Engine = new RouterEngine(Config, new ImagePreprocessor(), new WeightedSplitAssignment(new TrafficSplitState(Config, NullExperimentStore.Instance, TimeProvider.System, NullLogger<TrafficSplitState>.Instance), new Random(7)), Strategies, router, Statistics, TimeProvider.System);
+        Engine = new RouterEngine(Config, new ImagePreprocessor(), new WeightedSplitAssignment(new TrafficSplitState(Config, NullExperimentStore.Instance, TimeProvider.System, NullLogger<TrafficSplitState>.Instance), new Random(7)), Strategies, router, Statistics,
+            new AdmissionController(Options.Create(new AdmissionOptions()), TimeProvider.System), TimeProvider.System);
     }
 
     public ScriptedMemberInvoker Invoker { get; } = new();

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EnsembleGrpc.Router.Resilience.Ejection;
+
+/// <summary>
+/// Applies the ejection rules (<see cref="EjectionOptions"/>) to the outcomes <see cref="ResilientMemberInvoker"/>
+/// reports. Peers are the other endpoints the same ensemble calls with the same settings: an endpoint is slow only
+/// compared with what the ensemble's other members take for the same input. The peers' reference latency is
+/// recomputed at most every <see cref="ReferenceRefresh"/>, so a call costs no sorting.
+/// </summary>
+public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, EndpointRegistry registry, TimeProvider time, ILogger<OutlierDetector> logger)
+{
+    public static readonly TimeSpan ReferenceRefresh = TimeSpan.FromMilliseconds(100);
+
+    private readonly EjectionOptions _options = options.Value;
+    private readonly ConcurrentDictionary<(string Ensemble, EndpointSettings Settings), (long At, double? Ms)> _reference = new();
+
+    public EjectionOptions Options => _options;
+
+    public EjectionGate Enter(EndpointState endpoint) => _options.Enabled ? endpoint.Ejection.Enter(time.GetTimestamp()) : EjectionGate.Open;
+
+    /// <summary>
+    /// How long a call may run before it counts as slow: <see cref="EjectionOptions.SlowCallFactor"/> × the lower
+    /// median of the ensemble's endpoints' p90s, at least the floor; null while no endpoint has enough samples.
+    /// </summary>
+    public TimeSpan? SlowCallThreshold(EnsembleModel ensemble, EndpointState endpoint)
+    {
+        if (!_options.Enabled)
+        {
+            return null;
+        }
+
+        long now = time.GetTimestamp();
+        var key = (ensemble.Name, endpoint.Settings);
+        if (!_reference.TryGetValue(key, out var cached) || time.GetElapsedTime(cached.At, now) >= ReferenceRefresh)
+        {
+            cached = (now, LowerMedianP90(ensemble, endpoint.Settings, exclude: null));
+            _reference[key] = cached;
+        }
+
+        return cached.Ms is { } ms ? TimeSpan.FromMilliseconds(Math.Max(_options.SlowCallFloorMs, _options.SlowCallFactor * ms)) : null;
+    }
+
+    /// <summary>A call that answered: a latency sample; the probe's answer readmits, unless the answer was itself an outlier's.</summary>
+    public void OnSuccess(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, TimeSpan latency, EjectionGate gate, bool wasSlow)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        var state = endpoint.Ejection;
+        double ms = latency.TotalMilliseconds;
+        if (gate == EjectionGate.Probe)
+        {
+            if (!state.IsProbing)
+            {
+                // Its slow-call watch already sent it back out.
+                state.RecordLatency(ms, endsRun: false);
+                return;
+            }
+
+            if (wasSlow || IsLatencyOutlier(endpoint, ensemble, ms))
+            {
+                Eject(endpoint, member, ensemble, $"its probe took {ms:0} ms", force: true);
+                return;
+            }
+
+            state.Readmit(time.GetTimestamp());
+            Log.Readmitted(logger, endpoint.Address, member.Name, ms);
+        }
+
+        state.RecordLatency(ms, endsRun: !wasSlow);
+        if (ms >= _options.LatencyFloorMs && gate == EjectionGate.Open && state.P90(_options.MinimumSamples) is { } p90 && IsLatencyOutlier(endpoint, ensemble, p90))
+        {
+            Eject(endpoint, member, ensemble, $"its p90 of {p90:0} ms exceeds {_options.LatencyFactor} × its peers'", force: false);
+        }
+    }
+
+    /// <summary>
+    /// A call still running past <see cref="SlowCallThreshold"/> counts as a failure only while a peer has answered
+    /// within that time: when the whole machine stalls (a GC pause, a CPU-starved host) every member is slow and none
+    /// is the outlier, and ejecting the first to be noticed would spend the budget on the wrong one.
+    /// </summary>
+    public void OnSlowCall(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate, TimeSpan threshold)
+    {
+        if (_options.Enabled && PeerAnsweredWithin(ensemble, endpoint, threshold))
+        {
+            OnFailure(endpoint, member, ensemble, gate, $"slow call (over {threshold.TotalMilliseconds:0} ms while its peers answered)");
+        }
+    }
+
+    /// <summary>
+    /// A worker failure or timeout (<see cref="WorkerFailures.IsWorkerFault"/>), or a slow call (<see cref="OnSlowCall"/>):
+    /// a run of them ejects; a probe's ejects again at once.
+    /// </summary>
+    public void OnFailure(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate, string what)
+    {
+        if (!_options.Enabled || gate == EjectionGate.Ejected)
+        {
+            return;
+        }
+
+        if (gate == EjectionGate.Probe)
+        {
+            if (endpoint.Ejection.IsProbing)
+            {
+                Eject(endpoint, member, ensemble, $"its probe failed ({what})", force: true);
+            }
+
+            return;
+        }
+
+        int run = endpoint.Ejection.RecordFailure();
+        if (run >= _options.ConsecutiveFailures && !endpoint.Ejection.IsEjected)
+        {
+            Eject(endpoint, member, ensemble, $"{run} failures or slow calls in a row, the last {what}", force: false);
+        }
+    }
+
+    /// <summary>A probe that ended without saying anything about the worker (see <see cref="EjectionState.ReleaseProbe"/>).</summary>
+    public void OnInconclusive(EndpointState endpoint, EjectionGate gate)
+    {
+        if (gate == EjectionGate.Probe)
+        {
+            endpoint.Ejection.ReleaseProbe();
+        }
+    }
+
+    private bool PeerAnsweredWithin(EnsembleModel ensemble, EndpointState endpoint, TimeSpan window)
+    {
+        long now = time.GetTimestamp();
+        foreach (var member in ensemble.Members)
+        {
+            foreach (string address in member.Endpoints)
+            {
+                if (address != endpoint.Address && registry.Find(address, endpoint.Settings) is { } peer
+                    && peer.Ejection.LastSuccess is var last and > 0 && time.GetElapsedTime(last, now) <= window)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsLatencyOutlier(EndpointState endpoint, EnsembleModel ensemble, double p90) =>
+        p90 >= _options.LatencyFloorMs && LowerMedianP90(ensemble, endpoint.Settings, exclude: endpoint.Address) is { } peers && p90 > _options.LatencyFactor * peers;
+
+    private double? LowerMedianP90(EnsembleModel ensemble, EndpointSettings settings, string? exclude)
+    {
+        var p90s = new List<double>();
+        foreach (var member in ensemble.Members)
+        {
+            foreach (string address in member.Endpoints)
+            {
+                if (address != exclude && registry.Find(address, settings) is { } peer && !peer.Ejection.IsEjected && peer.Ejection.P90(_options.MinimumSamples) is { } p90)
+                {
+                    p90s.Add(p90);
+                }
+            }
+        }
+
+        if (p90s.Count == 0)
+        {
+            return null;
+        }
+
+        p90s.Sort();
+        return p90s[(p90s.Count - 1) / 2];
+    }
+
+    /// <summary>Ejects unless the budget forbids it; a failed probe (<paramref name="force"/>) goes back out regardless, as it was already out.</summary>
+    private void Eject(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, string reason, bool force)
+    {
+        if (!force && !EjectionBudget.Allows(member, ensemble, endpoint.Settings, registry, _options.MaxEjectedPercent))
+        {
+            Log.EjectionRefused(logger, endpoint.Address, member.Name, reason, _options.MaxEjectedPercent);
+            return;
+        }
+
+        var duration = endpoint.Ejection.Eject(time.GetTimestamp(), time.TimestampFrequency,
+            TimeSpan.FromMilliseconds(_options.BaseEjectionMs), TimeSpan.FromMilliseconds(_options.MaxEjectionMs));
+        Log.Ejected(logger, endpoint.Address, member.Name, ensemble.Name, reason, duration.TotalMilliseconds);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 330, EventName = "EndpointEjected", Level = LogLevel.Warning, Message = "Worker {Endpoint} (member {Member} of {Ensemble}) ejected for {EjectionMs} ms: {Reason}.")]
+        public static partial void Ejected(ILogger logger, string endpoint, string member, string ensemble, string reason, double ejectionMs);
+
+        [LoggerMessage(EventId = 331, EventName = "EndpointReadmitted", Level = LogLevel.Information, Message = "Worker {Endpoint} (member {Member}) readmitted: its probe answered in {LatencyMs} ms.")]
+        public static partial void Readmitted(ILogger logger, string endpoint, string member, double latencyMs);
+
+        [LoggerMessage(EventId = 332, EventName = "EjectionRefused", Level = LogLevel.Information, Message = "Worker {Endpoint} (member {Member}) not ejected ({Reason}): at most {MaxPercent}% may be out and every arm must keep its quorum.")]
+        public static partial void EjectionRefused(ILogger logger, string endpoint, string member, string reason, int maxPercent);
+    }
+}

@@ -1,0 +1,114 @@
+using EnsembleGrpc.Router.Engine;
+using EnsembleGrpc.Router.Engine.Admission;
+using EnsembleGrpc.Router.Frontend;
+using EnsembleGrpc.Router.Tests.Support;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace EnsembleGrpc.Router.Tests.Engine;
+
+public sealed class AdmissionControllerTests
+{
+    private readonly ManualTimeProvider _time = new();
+
+    [Fact]
+    public async Task Requests_beyond_the_slots_wait_in_the_queue_and_beyond_the_queue_are_refused_at_once()
+    {
+        using var admission = Create(maxInFlight: 2, queueLimit: 1);
+        using var first = await admission.AdmitAsync(CancellationToken.None);
+        using var second = await admission.AdmitAsync(CancellationToken.None);
+
+        var queued = admission.AdmitAsync(CancellationToken.None).AsTask();
+        var refused = await admission.AdmitAsync(CancellationToken.None);
+
+        Assert.True(first.Admitted && second.Admitted);
+        Assert.False(queued.IsCompleted);
+        Assert.Equal(AdmissionResult.QueueFull, refused.Result);
+        Assert.Equal(1, admission.Refused);
+        Assert.Equal(2, admission.InFlight);
+
+        first.Dispose();
+        using var admitted = await queued;
+        Assert.True(admitted.Admitted);
+    }
+
+    [Fact]
+    public async Task A_queued_request_is_refused_when_no_slot_frees_within_the_queue_timeout()
+    {
+        using var admission = Create(maxInFlight: 1, queueLimit: 4, queueTimeoutMs: 50);
+        using var running = await admission.AdmitAsync(CancellationToken.None);
+        var queued = admission.AdmitAsync(CancellationToken.None).AsTask();
+        await _time.WaitForTimersAsync();
+
+        _time.Advance(TimeSpan.FromMilliseconds(49));
+        Assert.False(queued.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        using var ticket = await queued;
+        Assert.Equal(AdmissionResult.QueueTimeout, ticket.Result);
+        Assert.Equal(1, admission.Refused);
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_while_queued_is_not_counted_as_refused_and_frees_its_place()
+    {
+        using var admission = Create(maxInFlight: 1, queueLimit: 1);
+        using var running = await admission.AdmitAsync(CancellationToken.None);
+        using var caller = new CancellationTokenSource();
+        var queued = admission.AdmitAsync(caller.Token).AsTask();
+
+        await caller.CancelAsync();
+        using var ticket = await queued;
+
+        Assert.Equal(AdmissionResult.Cancelled, ticket.Result);
+        Assert.Equal(0, admission.Refused);
+        // Its place in the queue is free again.
+        var next = admission.AdmitAsync(CancellationToken.None).AsTask();
+        Assert.False(next.IsCompleted);
+        running.Dispose();
+        using var admitted = await next;
+        Assert.True(admitted.Admitted);
+    }
+
+    [Fact]
+    public async Task A_released_slot_goes_to_the_oldest_waiter()
+    {
+        using var admission = Create(maxInFlight: 1, queueLimit: 2);
+        var running = await admission.AdmitAsync(CancellationToken.None);
+        var older = admission.AdmitAsync(CancellationToken.None).AsTask();
+        var newer = admission.AdmitAsync(CancellationToken.None).AsTask();
+
+        running.Dispose();
+        using var first = await older;
+
+        Assert.True(first.Admitted);
+        Assert.False(newer.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Disabled_admission_admits_everything()
+    {
+        using var admission = new AdmissionController(Options.Create(new AdmissionOptions { Enabled = false, MaxInFlight = 1, QueueLimit = 0 }), _time);
+        var tickets = new List<AdmissionTicket>();
+        for (int i = 0; i < 10; i++)
+        {
+            tickets.Add(await admission.AdmitAsync(CancellationToken.None));
+        }
+
+        Assert.All(tickets, t => Assert.True(t.Admitted));
+    }
+
+    [Fact]
+    public void A_refused_request_is_resource_exhausted_with_the_engines_message()
+    {
+        var outcome = InferenceOutcome.Failed(RouterError.Shed, "the router is overloaded: 128 requests in flight and 64 waiting; retry later");
+
+        var status = ResultStatus.Of(outcome, deadlinePassed: false);
+
+        Assert.Equal(StatusCode.ResourceExhausted, status.StatusCode);
+        Assert.Contains("overloaded", status.Detail, StringComparison.Ordinal);
+    }
+
+    private AdmissionController Create(int maxInFlight, int queueLimit, int queueTimeoutMs = 1000) =>
+        new(Options.Create(new AdmissionOptions { MaxInFlight = maxInFlight, QueueLimit = queueLimit, QueueTimeoutMs = queueTimeoutMs }), _time);
+}

@@ -1,0 +1,339 @@
+using EnsembleGrpc.Router.Ensemble;
+using EnsembleGrpc.Router.Model;
+using EnsembleGrpc.Router.Preprocessing;
+using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Resilience.Ejection;
+using EnsembleGrpc.Router.Tests.Support;
+using EnsembleGrpc.Router.Workers;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static EnsembleGrpc.Router.Tests.Support.TestModels;
+
+namespace EnsembleGrpc.Router.Tests.Resilience;
+
+public sealed class OutlierEjectionTests
+{
+    private const string A = "http://127.0.0.1:9101";
+    private const string B = "http://127.0.0.1:9102";
+    private const string C = "http://127.0.0.1:9103";
+    private static readonly ModelInput Input = new(new float[784], 1);
+
+    private readonly ManualTimeProvider _time = new();
+    private readonly EjectionOptions _options = new();
+    private readonly EndpointRegistry _registry;
+    private readonly OutlierDetector _detector;
+    private readonly MemberModel _a = Member("a", endpoints: A);
+    private readonly MemberModel _b = Member("b", endpoints: B);
+    private readonly MemberModel _c = Member("c", endpoints: C);
+    private readonly EnsembleModel _ensemble;
+    private readonly EndpointSettings _settings;
+
+    public OutlierEjectionTests()
+    {
+        _registry = new EndpointRegistry(_time, NullLogger<EndpointRegistry>.Instance, Options.Create(_options));
+        _detector = new OutlierDetector(Options.Create(_options), _registry, _time, NullLogger<OutlierDetector>.Instance);
+        _ensemble = EnsembleOf([_a, _b, _c], [Arm("bagging", "bagging", 1, [_a, _b, _c])]);
+        _settings = new EndpointSettings(_ensemble.Timeout, _ensemble.Breaker);
+    }
+
+    [Fact]
+    public async Task Three_worker_failures_in_a_row_eject_a_single_replica_member_which_is_then_skipped_without_a_call()
+    {
+        var client = new ScriptedClient { Behaviour = (_, _) => throw new RpcException(new Status(StatusCode.Unavailable, "down")) };
+        var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, _detector);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(MemberFailureKind.WorkerError, (await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None)).Failure);
+        }
+
+        var skipped = await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None);
+
+        Assert.Equal(MemberFailureKind.Ejected, skipped.Failure);
+        Assert.Equal(3, client.Calls);
+        Assert.Equal("ejected", FallbackReasons.Code(skipped.Failure));
+        Assert.Equal(1, _registry.Find(A, _settings)!.FailuresByKind["ejected"]);
+    }
+
+    [Fact]
+    public async Task Rejections_that_blame_the_request_overload_and_the_callers_cancellation_never_eject()
+    {
+        var client = new ScriptedClient();
+        var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, _detector);
+        StatusCode[] blameless = [StatusCode.InvalidArgument, StatusCode.NotFound, StatusCode.OutOfRange, StatusCode.FailedPrecondition, StatusCode.ResourceExhausted];
+        foreach (var code in blameless)
+        {
+            client.Behaviour = (_, _) => throw new RpcException(new Status(code, "the request's fault"));
+            for (int i = 0; i < 3; i++)
+            {
+                await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None);
+            }
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            using var caller = new CancellationTokenSource();
+            client.Behaviour = async (_, token) =>
+            {
+                await caller.CancelAsync();
+                token.ThrowIfCancellationRequested();
+                return Row(1, 1f);
+            };
+            await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, caller.Token);
+        }
+
+        Assert.False(_registry.Find(A, _settings)!.Ejection.IsEjected);
+        Assert.Equal(EjectionGate.Open, _detector.Enter(_registry.Find(A, _settings)!));
+    }
+
+    [Fact]
+    public void After_its_ejection_time_one_probe_goes_through_and_its_success_readmits_the_endpoint()
+    {
+        var a = _registry.Get(A, _settings);
+        EjectByFailures(a, _a);
+
+        _time.Advance(TimeSpan.FromMilliseconds(_options.BaseEjectionMs - 1));
+        Assert.Equal(EjectionGate.Ejected, _detector.Enter(a));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(a.IsHealthy && a.IsAvailable);
+        Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
+        // One probe at a time: the next call still finds the endpoint out.
+        Assert.Equal(EjectionGate.Ejected, _detector.Enter(a));
+        Assert.False(a.IsAvailable);
+
+        _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(3), EjectionGate.Probe, wasSlow: false);
+
+        Assert.False(a.Ejection.IsEjected);
+        Assert.Equal(EjectionGate.Open, _detector.Enter(a));
+    }
+
+    [Fact]
+    public async Task A_probe_that_says_nothing_about_the_worker_leaves_it_ejected_and_the_next_call_probes_again()
+    {
+        var client = new ScriptedClient { Behaviour = (_, _) => throw new RpcException(new Status(StatusCode.Unavailable, "down")) };
+        var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, _detector);
+        for (int i = 0; i < 3; i++)
+        {
+            await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None);
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(_options.BaseEjectionMs));
+        // Busy is not broken, and says nothing either way (as a breaker's refusal or the caller leaving).
+        client.Behaviour = (_, _) => throw new RpcException(new Status(StatusCode.ResourceExhausted, "queue full"));
+        var busy = await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None);
+        Assert.Equal(MemberFailureKind.Overloaded, busy.Failure);
+        Assert.True(_registry.Find(A, _settings)!.Ejection.IsEjected);
+
+        client.Behaviour = (_, _) => Task.FromResult(Row(1, 1f));
+        var next = await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None);
+
+        Assert.True(next.Succeeded);
+        Assert.Equal(5, client.Calls);
+        Assert.False(_registry.Find(A, _settings)!.Ejection.IsEjected);
+    }
+
+    [Fact]
+    public void A_failed_probe_ejects_again_for_longer_each_time_up_to_the_maximum()
+    {
+        _options.MaxEjectionMs = 2500;
+        var a = _registry.Get(A, _settings);
+        EjectByFailures(a, _a);
+        _time.Advance(TimeSpan.FromMilliseconds(_options.BaseEjectionMs));
+
+        // Base × ejections in a row: 2 × 1000 ms, then 3 × 1000 ms capped at 2500 ms.
+        foreach (int ms in new[] { 2000, 2500 })
+        {
+            Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
+            _detector.OnFailure(a, _a, _ensemble, EjectionGate.Probe, "timeout");
+
+            _time.Advance(TimeSpan.FromMilliseconds(ms - 1));
+            Assert.Equal(EjectionGate.Ejected, _detector.Enter(a));
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
+        Assert.Equal(3, a.Ejection.Ejections);
+    }
+
+    [Fact]
+    public void A_member_far_slower_than_its_peers_is_ejected_on_latency_but_not_one_under_the_floor()
+    {
+        var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(12), EjectionGate.Open, false);
+        }
+
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            // Seven times its peers but under the 100 ms floor: a fast ensemble's noise, not an outlier.
+            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(90), EjectionGate.Open, false);
+        }
+
+        Assert.False(c.Ejection.IsEjected);
+
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(300), EjectionGate.Open, false);
+        }
+
+        Assert.True(c.Ejection.IsEjected);
+        Assert.False(a.Ejection.IsEjected || b.Ejection.IsEjected);
+    }
+
+    [Fact]
+    public async Task A_stalled_member_is_ejected_after_three_calls_slower_than_its_peers_long_before_its_timeout()
+    {
+        var (b, c) = (_registry.Get(B, _settings), _registry.Get(C, _settings));
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(6), EjectionGate.Open, false);
+        }
+
+        var stall = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var client = new ScriptedClient { Behaviour = (_, _) => stall.Task };
+        var ejected = new EjectionSignal();
+        var detector = new OutlierDetector(Options.Create(_options), _registry, _time, ejected);
+        var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, detector);
+        // max(floor 40 ms, 4 × the peers' 5 ms p90): a call still running after 40 ms is slow.
+        Assert.Equal(TimeSpan.FromMilliseconds(40), _detector.SlowCallThreshold(_ensemble, b));
+        var calls = new List<Task<MemberOutcome>>();
+        for (int i = 0; i < 3; i++)
+        {
+            int armed = _time.ActiveTimers;
+            calls.Add(invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None));
+            // The call's own timeout and the slow-call watch.
+            await _time.WaitForTimersAsync(armed + 2);
+            _time.Advance(TimeSpan.FromMilliseconds(30));
+            // Its peers keep answering meanwhile: the slowness is this member's.
+            detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        await ejected.Task;
+        var skipped = await invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None);
+
+        Assert.Equal(MemberFailureKind.Ejected, skipped.Failure);
+        Assert.All(calls, c => Assert.False(c.IsCompleted));
+        stall.SetResult(Row(1, 1f));
+        Assert.All(await Task.WhenAll(calls), o => Assert.True(o.Succeeded));
+        // Their late answers do not readmit it: only the probe does.
+        Assert.True(_registry.Find(A, _settings)!.Ejection.IsEjected);
+    }
+
+    [Fact]
+    public void Slow_calls_while_no_peer_answers_are_the_machines_stall_and_do_not_eject()
+    {
+        var (a, b) = (_registry.Get(A, _settings), _registry.Get(B, _settings));
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+        }
+
+        var threshold = _detector.SlowCallThreshold(_ensemble, a)!.Value;
+        _time.Advance(threshold * 2);
+        for (int i = 0; i < _options.ConsecutiveFailures * 2; i++)
+        {
+            _detector.OnSlowCall(a, _a, _ensemble, _detector.Enter(a), threshold);
+        }
+
+        Assert.False(a.Ejection.IsEjected);
+
+        _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+        for (int i = 0; i < _options.ConsecutiveFailures; i++)
+        {
+            _detector.OnSlowCall(a, _a, _ensemble, _detector.Enter(a), threshold);
+        }
+
+        Assert.True(a.Ejection.IsEjected);
+    }
+
+    [Fact]
+    public void The_budget_never_ejects_so_many_members_that_the_quorum_is_out_of_reach()
+    {
+        var ensemble = EnsembleOf([_a, _b, _c], [Arm("bagging", "bagging", 1, [_a, _b, _c])], quorum: 2);
+        var (a, b) = (_registry.Get(A, _settings), _registry.Get(B, _settings));
+
+        EjectByFailures(a, _a, ensemble);
+        EjectByFailures(b, _b, ensemble);
+
+        Assert.True(a.Ejection.IsEjected);
+        Assert.False(b.Ejection.IsEjected);
+    }
+
+    [Fact]
+    public void A_replica_is_ejected_and_skipped_by_the_balancer_but_never_a_members_last_replica()
+    {
+        var member = Member("r", endpoints: [A, B]);
+        var ensemble = EnsembleOf([member], [Arm("bagging", "bagging", 1, [member])]);
+        var (a, b) = (_registry.Get(A, _settings), _registry.Get(B, _settings));
+
+        EjectByFailures(a, member, ensemble);
+        EjectByFailures(b, member, ensemble);
+
+        Assert.True(a.Ejection.IsEjected);
+        Assert.False(b.Ejection.IsEjected);
+        var random = new Random(3);
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Same(b, ReplicaBalancer.Pick([a, b], random));
+        }
+    }
+
+    private void EjectByFailures(EndpointState endpoint, MemberModel member, EnsembleModel? ensemble = null)
+    {
+        for (int i = 0; i < _options.ConsecutiveFailures; i++)
+        {
+            _detector.OnFailure(endpoint, member, ensemble ?? _ensemble, _detector.Enter(endpoint), "worker_error");
+        }
+    }
+
+    /// <summary>Completes when the detector logs an ejection: the slow-call watch runs on its own continuation.</summary>
+    private sealed class EjectionSignal : ILogger<OutlierDetector>
+    {
+        private readonly TaskCompletionSource _ejected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Task => _ejected.Task;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Name == "EndpointEjected")
+            {
+                _ejected.TrySetResult();
+            }
+        }
+    }
+
+    private sealed class ScriptedClient : IWorkerClient
+    {
+        private int _calls;
+
+        public Func<string, CancellationToken, Task<float[]>> Behaviour { get; set; } = (_, _) => Task.FromResult(Row(1, 1f));
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public async Task<WorkerReply> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            try
+            {
+                return WorkerReply.Answered(await Behaviour(endpoint, cancellationToken));
+            }
+            catch (Exception ex)
+            {
+                return WorkerCallFailures.Translate(ex, cancellationToken, timeout);
+            }
+        }
+
+        public Task<WorkerReadiness> ProbeReadyAsync(string endpoint, string model, string version, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(new WorkerReadiness(true, "ready"));
+    }
+}
