@@ -338,8 +338,10 @@ internal sealed class Driver(BenchOptions options)
     /// </summary>
     private async Task DrainShadowAsync(RouterAdminReader admin, int rep, ShadowSetting setting, CancellationToken cancellationToken)
     {
+        // An enqueued copy ends completed, failed, rejected or shed (a shed copy is also in 'dropped', with the copies
+        // the full queue refused, which were never enqueued).
         static long Pending(ShadowState? s) => s is null || !s.Counters.TryGetValue("enqueued", out var enqueued) ? 0
-            : (long)enqueued - s.Counters.Where(kv => kv.Key is "completed" or "errors" or "rejected").Sum(kv => (long)kv.Value);
+            : (long)enqueued - s.Counters.Where(kv => kv.Key is "completed" or "errors" or "rejected" or "shed").Sum(kv => (long)kv.Value);
         var clock = Stopwatch.StartNew();
         var pending = Pending(await admin.ShadowAsync(RouterConfig.Ensemble, cancellationToken));
         if (pending <= 0)

@@ -309,12 +309,19 @@ def cmd_stats(client, args):
             print(f"  shadow arm {s.arm} ({s.sample_percent:g}% sampled): enqueued {s.enqueued}, completed {s.completed}, "
                   f"dropped {s.dropped}, errors {s.errors}; agreement {s.agreed_rows}/{s.compared_rows} = "
                   f"{s.agreement:.4f}; latency p50/p90/p99/max {fmt_latency(s.latency)} ms")
+            causes = ", ".join(f"{k}: {v}" for k, v in sorted(s.errors_by_cause.items())) or "-"
+            rejected = ", ".join(f"{k}: {v}" for k, v in sorted(s.rejected_by_cause.items())) or "-"
+            print(f"  shadow shed {s.shed} (of the dropped); errors by cause: {causes}; rejected {s.rejected}: {rejected}")
         print(f"  {'member':<12} {'failures':>8}  endpoint               {'breaker':<9} {'ok':>6} {'failed':>6} "
               f"{'in flight':>9}  failures by kind")
         for m in e.members:
             for ep in m.endpoints:
                 kinds = ", ".join(f"{k}: {v}" for k, v in sorted(ep.failures_by_kind.items())) or "-"
                 print(f"  {m.name:<12} {m.failures:>8}  {ep.address:<22} {ep.breaker_state:<9} {ep.successes:>6} "
+                      f"{ep.failures:>6} {ep.in_flight:>9}  {kinds}")
+            for ep in m.shadow_endpoints:
+                kinds = ", ".join(f"{k}: {v}" for k, v in sorted(ep.failures_by_kind.items())) or "-"
+                print(f"  {m.name:<12} {'(shadow)':>8}  {ep.address:<22} {ep.breaker_state:<9} {ep.successes:>6} "
                       f"{ep.failures:>6} {ep.in_flight:>9}  {kinds}")
     return 0
 

@@ -1,6 +1,7 @@
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
@@ -77,7 +78,11 @@ public static class StatisticsMapper
                 AgreedRows = (ulong)counters.AgreedRows,
                 Agreement = counters.Agreement,
                 Latency = Latency(counters.Latency.Snapshot()),
+                Shed = (ulong)counters.Shed,
+                Rejected = (ulong)counters.Rejected,
             };
+            CopyCounts(counters.ErrorsByCause, message.Shadow.ErrorsByCause);
+            CopyCounts(counters.RejectedByCause, message.Shadow.RejectedByCause);
         }
 
         foreach (var member in ensemble.Members)
@@ -85,25 +90,13 @@ public static class StatisticsMapper
             var stats = new MemberStatistics { Name = member.Name, Failures = (ulong)statistics.MemberFailures(ensemble.Name, member.Name) };
             foreach (var address in member.Endpoints)
             {
-                var state = endpoints.Find(address, new EndpointSettings(ensemble.Timeout, ensemble.Breaker));
-                var endpoint = new EndpointStatistics
+                var primary = endpoints.Find(address, new EndpointSettings(ensemble.Timeout, ensemble.Breaker));
+                stats.Endpoints.Add(Endpoint(address, primary));
+                // The shadow lane has breakers of its own; listed only once the shadow has called the endpoint.
+                if (endpoints.Find(address, new EndpointSettings(ensemble.Timeout, ensemble.Breaker, CallLane.Shadow)) is { } shadowLane)
                 {
-                    Address = address,
-                    // An endpoint never called yet has no pipeline; its breaker is closed by definition.
-                    BreakerState = state is null ? "closed" : BreakerStates.ToKey(state.BreakerState),
-                    Successes = (ulong)(state?.Successes ?? 0),
-                    Failures = (ulong)(state?.Failures ?? 0),
-                    InFlight = state?.InFlight ?? 0,
-                };
-                if (state is not null)
-                {
-                    foreach (var (kind, count) in state.FailuresByKind)
-                    {
-                        endpoint.FailuresByKind[kind] = (ulong)count;
-                    }
+                    stats.ShadowEndpoints.Add(Endpoint(address, shadowLane));
                 }
-
-                stats.Endpoints.Add(endpoint);
             }
 
             message.Members.Add(stats);
@@ -113,6 +106,36 @@ public static class StatisticsMapper
     }
 
     private static StatisticDuration Duration(ulong count, ulong ns) => new() { Count = count, Ns = ns };
+
+    private static EndpointStatistics Endpoint(string address, EndpointState? state)
+    {
+        var endpoint = new EndpointStatistics
+        {
+            Address = address,
+            // An endpoint never called yet has no pipeline; its breaker is closed by definition.
+            BreakerState = state is null ? "closed" : BreakerStates.ToKey(state.BreakerState),
+            Successes = (ulong)(state?.Successes ?? 0),
+            Failures = (ulong)(state?.Failures ?? 0),
+            InFlight = state?.InFlight ?? 0,
+        };
+        if (state is not null)
+        {
+            foreach (var (kind, count) in state.FailuresByKind)
+            {
+                endpoint.FailuresByKind[kind] = (ulong)count;
+            }
+        }
+
+        return endpoint;
+    }
+
+    private static void CopyCounts(IReadOnlyDictionary<MemberFailureKind, long> counts, Google.Protobuf.Collections.MapField<string, ulong> into)
+    {
+        foreach (var (kind, count) in counts)
+        {
+            into[kind.ToKey()] = (ulong)count;
+        }
+    }
 
     private static LatencySummary Latency(LatencySnapshot snapshot) => new()
     {

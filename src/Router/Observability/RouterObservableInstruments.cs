@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Traffic;
@@ -47,6 +48,9 @@ public sealed class RouterObservableInstruments(TrafficSplitState splits, Traffi
         meter.CreateObservableCounter("ensemblegrpc.router.shadow.errors", () => PerShadow(s => s.Errors), null, "Shadow copies that failed.");
         meter.CreateObservableCounter("ensemblegrpc.router.shadow.rejected", () => PerShadow(s => s.Rejected), null, "Shadow copies a member rejected as the request's fault.");
         meter.CreateObservableCounter("ensemblegrpc.router.shadow.dropped", () => PerShadow(s => s.Dropped), null, "Shadow copies not run: queue full or shed for primary traffic.");
+        meter.CreateObservableCounter("ensemblegrpc.router.shadow.shed", () => PerShadow(s => s.Shed), null, "Enqueued shadow copies shed at a member because primary requests were waiting for it (also in dropped).");
+        meter.CreateObservableCounter("ensemblegrpc.router.shadow.member_failures", ShadowFailuresByCause, null,
+            "Member failures of failed shadow copies by cause (timeout, breaker_open, worker_error, ...); one copy may count several.");
         meter.CreateObservableCounter("ensemblegrpc.router.shadow.compared_rows", () => PerShadow(s => s.ComparedRows), null, "Rows whose shadow prediction was compared with the primary's answer.");
         meter.CreateObservableCounter("ensemblegrpc.router.shadow.agreed_rows", () => PerShadow(s => s.AgreedRows), null, "Compared rows where the shadow predicted what the primary answered.");
     }
@@ -118,6 +122,20 @@ public sealed class RouterObservableInstruments(TrafficSplitState splits, Traffi
             if (ensemble.Shadow is { } shadow)
             {
                 yield return new Measurement<long>(read(statistics.Shadow(ensemble.Name)), new("model", ensemble.Name), new("arm", shadow.Arm.Name));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ShadowFailuresByCause()
+    {
+        foreach (var ensemble in splits.View().Ensembles.Values)
+        {
+            if (ensemble.Shadow is { } shadow)
+            {
+                foreach (var (cause, count) in statistics.Shadow(ensemble.Name).ErrorsByCause)
+                {
+                    yield return new Measurement<long>(count, new("model", ensemble.Name), new("arm", shadow.Arm.Name), new("cause", cause.ToKey()));
+                }
             }
         }
     }

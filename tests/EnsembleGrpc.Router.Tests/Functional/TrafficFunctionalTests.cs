@@ -45,6 +45,33 @@ public sealed class TrafficFunctionalTests(RouterCluster cluster, ITestOutputHel
         Assert.True(shadow.Dropped >= Requests - 3, $"dropped {shadow.Dropped} of {Requests}");
         Assert.Equal((ulong)Requests, stats.Ensembles[0].Arms.Single(a => a.Name == "primary").Requests);
         Assert.Equal(0UL, stats.Ensembles[0].Arms.Single(a => a.Name == "candidate").Requests);
+
+        // The shadow's calls have breakers and counts of their own: the failing member's refusals show on its shadow
+        // lane, while its primary lane (never called: the member is only in the shadow arm) stays untouched.
+        var failing = await ShadowLaneOfAsync("failing_cnn_3", e => e.Failures > 0);
+        Assert.Equal(0UL, failing.Endpoints.Single().Failures);
+        Assert.Equal(0UL, failing.Endpoints.Single().Successes);
+        Assert.Contains("worker_error", failing.ShadowEndpoints.Single().FailuresByKind.Keys);
+        var hanging = await ShadowLaneOfAsync("hanging_cnn_2", e => e.InFlight == 1);
+        Assert.Equal(0UL, hanging.ShadowEndpoints.Single().Failures);
+    }
+
+    /// <summary>The member's statistics once its shadow lane shows <paramref name="condition"/> (bounded wait).</summary>
+    private async Task<MemberStatistics> ShadowLaneOfAsync(string member, Func<EndpointStatistics, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var stats = await cluster.Admin.GetStatisticsAsync(new GetStatisticsRequest { Ensemble = "mnist_shadowed" });
+            var found = stats.Ensembles[0].Members.Single(m => m.Name == member);
+            if (found.ShadowEndpoints.Count == 1 && condition(found.ShadowEndpoints[0]))
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{member}'s shadow lane never matched: {found}");
+            await Task.Delay(20);
+        }
     }
 
     [Fact]
