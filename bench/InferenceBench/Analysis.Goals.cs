@@ -35,7 +35,7 @@ internal sealed partial class Analysis
         goals.Add(Goal.Of("1", "router CPU / worker CPU per request",
             "CPU time (user+system, /proc) of the router process per ensemble request over its closed-loop step at the router's best concurrency, " +
             "divided by the CPU time of one worker per request over its own closed-loop step at the same concurrency (LoadGen, batch-1 requests, each step's warm-up included; " +
-            "requests counted by the first member's ModelStatistics)",
+            "requests counted as the rows the first member ran, ModelStatistics inference_count)",
             $"<= {RouterCpuShareTarget}",
             Reps.Select(rep => level is { } lv ? RepStepCpu(rep, "router-only", lv) / RepStepCpu(rep, "worker", lv) : double.NaN),
             v => v <= RouterCpuShareTarget, "x", "0.00", cpuDetail));

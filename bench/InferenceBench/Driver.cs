@@ -180,7 +180,7 @@ internal sealed class Driver(BenchOptions options)
                 var repLocal = rep;
                 await TryAsync($"worker LoadGen rep {rep}", async () =>
                 {
-                    var probe = new StepProbe([workers[0]], () => workerClient.SuccessCountAsync(options.Models[0], CancellationToken.None));
+                    var probe = new StepProbe([workers[0]], () => workerClient.RowCountAsync(options.Models[0], CancellationToken.None));
                     var steps = await MeasureCpuAsync(rep, [("worker-loadgen", [workers[0]])], workerClient, options.Models[0], cancellationToken,
                         () => loadGen.RunAsync(workerUri, options.Models[0], descendingWorker, Path.Combine(runDir, $"worker-rep{repLocal}"), null, cancellationToken, discardFirstStep: true, onLine: probe.OnLine));
                     await RecordStepCpuAsync(repLocal, probe, steps, [("worker", [0])]);
@@ -208,7 +208,7 @@ internal sealed class Driver(BenchOptions options)
                     await TryAsync($"router LoadGen rep {rep}", async () =>
                     {
                         ChildProcess[] serving = [router!, .. workers];
-                        var probe = new StepProbe(serving, () => workerClient.SuccessCountAsync(options.Models[0], CancellationToken.None));
+                        var probe = new StepProbe(serving, () => workerClient.RowCountAsync(options.Models[0], CancellationToken.None));
                         IReadOnlyList<ServedSample> steps;
                         var rss = new RssSampler(serving, () => probe.CurrentStep, TimeSpan.FromMilliseconds(options.RssIntervalMs));
                         await using (rss)
@@ -451,15 +451,16 @@ internal sealed class Driver(BenchOptions options)
 
     /// <summary>
     /// Runs <paramref name="action"/> and records, for each named group of processes, their CPU time over it divided by
-    /// the requests the first member's worker served meanwhile (its ModelStatistics success count).
+    /// the requests the first member's worker served meanwhile (its ModelStatistics inference_count: rows, one per batch-1
+    /// request, however the router batched them).
     /// </summary>
     private async Task<T> MeasureCpuAsync<T>(int rep, (string Part, ChildProcess[] Processes)[] parts, InferenceClient counter, string model,
         CancellationToken cancellationToken, Func<Task<T>> action)
     {
         var before = parts.Select(p => p.Processes.Select(x => x.CpuTime).ToArray()).ToArray();
-        var countBefore = await counter.SuccessCountAsync(model, cancellationToken);
+        var countBefore = await counter.RowCountAsync(model, cancellationToken);
         var result = await action();
-        var requests = await counter.SuccessCountAsync(model, cancellationToken) - countBefore;
+        var requests = await counter.RowCountAsync(model, cancellationToken) - countBefore;
         for (var i = 0; i < parts.Length; i++)
         {
             var cpu = parts[i].Processes.Select((x, j) => (x.CpuTime - before[i][j]).TotalSeconds).Sum();

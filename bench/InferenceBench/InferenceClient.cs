@@ -109,6 +109,17 @@ internal sealed class InferenceClient : IDisposable
     }
 
     /// <summary>
+    /// Cumulative rows a model ran (ModelStatistics inference_count, Triton's meaning), the count of ensemble requests
+    /// that reached it: the router's micro-batching sends several batch-1 requests in one call, which the success
+    /// count counts once.
+    /// </summary>
+    public async Task<ulong> RowCountAsync(string model, CancellationToken cancellationToken)
+    {
+        var reply = await _client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = model }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken);
+        return reply.ModelStats.Where(s => s.Name == model).Aggregate(0UL, (sum, s) => sum + s.InferenceCount);
+    }
+
+    /// <summary>
     /// POSTs exactly <paramref name="framedBody"/> (the bytes h2load sends) over h2c and checks what h2load cannot:
     /// HTTP 200, content-type application/grpc, grpc-status 0 in the trailers, one well-formed ModelInferResponse.
     /// </summary>

@@ -190,7 +190,7 @@ internal static class Report
                 ["worker"] = "LoadGen closed loop, batch-1 requests of real digits, requests/s, client latency; server = ModelStatistics delta per request",
                 ["h2load"] = "h2load POSTing one framed ModelInferRequest (one real digit, raw_input_contents) with content-type application/grpc and te: trailers",
                 ["router"] = "LoadGen against the router's virtual model with ensemble_strategy=bagging, one worker per member; shadow sampling removed from the bench routing file",
-                ["cpu"] = "process CPU time (user + system, all threads) per image in-process, or of the serving processes per request over a whole part (LoadGen's warm-up steps included); requests counted by the first member's ModelStatistics",
+                ["cpu"] = "process CPU time (user + system, all threads) per image in-process, or of the serving processes per request over a whole part (LoadGen's warm-up steps included); requests counted as the rows the first member ran (ModelStatistics inference_count)",
                 ["ratio_range"] = "min and max of the same ratio computed within each repetition (paired samples)",
                 ["step_cpu"] = "CPU time of a group of serving processes over one LoadGen step (its warm-up included), from the step's start and end lines on LoadGen's console, per request counted by the first member's ModelStatistics in that time; parts: worker, router-only, router-path (router + every worker)",
                 ["rss"] = "max VmRSS (MB = 10^6 bytes) sampled from /proc/<pid>/status during the phase, and VmHWM at its end; the router's peak phase is its highest-concurrency closed-loop step (run twice: LoadGen's discarded first step and the measured one)",
