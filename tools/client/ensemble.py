@@ -276,6 +276,12 @@ def cmd_feedback(client, args):
         except grpc.RpcError as err:
             failures += 1
             print(f"{e['id']}: {rpc_error(err)}")
+            # A refused token (or the lockout it leads to) refuses every other id too, and each further try would
+            # count as one more failed attempt from this address: stop at the first.
+            if err.code() in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.RESOURCE_EXHAUSTED):
+                print(f"-- stopped: {len(entries) - failures} request id(s) not sent (give the admin token with --token "
+                      f"or $ENSEMBLEGRPC_ADMIN_TOKEN)")
+                return 1
             continue
         arms.setdefault(r.arm, []).append(e.get("routing_key"))
         if not args.quiet:

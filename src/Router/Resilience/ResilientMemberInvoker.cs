@@ -74,7 +74,7 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
         {
             // A slow call was counted when it became slow; its timeout later is the same failure (a probe's counts
             // once either way: only while the probe is out).
-            outliers?.OnFailure(endpoint, member, ensemble, gate, kind.ToKey());
+            outliers?.OnFailure(endpoint, member, ensemble, gate, kind.ToKey(), slow: kind == MemberFailureKind.Timeout);
         }
         else if (!WorkerFailures.IsWorkerFault(kind))
         {

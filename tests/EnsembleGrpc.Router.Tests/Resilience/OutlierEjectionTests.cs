@@ -110,6 +110,38 @@ public sealed class OutlierEjectionTests
     }
 
     [Fact]
+    public void A_worker_out_for_failures_is_readmitted_by_a_slow_probe_answer_one_out_for_slowness_is_not()
+    {
+        var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+        }
+
+        // Down (connection refused), then restarted: its first answer is slow with cold code paths, and it is back.
+        EjectByFailures(a, _a);
+        Assert.False(a.Ejection.EjectedForLatency);
+        _time.Advance(TimeSpan.FromMilliseconds(_options.BaseEjectionMs));
+        Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
+        _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Probe, wasSlow: false);
+        Assert.False(a.Ejection.IsEjected);
+
+        // Out for slowness (its p90 far over its peers'): a probe as slow as before keeps it out, for longer.
+        for (int i = 0; i < _options.MinimumSamples && !a.Ejection.IsEjected; i++)
+        {
+            _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Open, false);
+        }
+
+        Assert.True(a.Ejection.EjectedForLatency);
+        _time.Advance(TimeSpan.FromMilliseconds(_options.MaxEjectionMs));
+        Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
+        _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Probe, wasSlow: false);
+        Assert.True(a.Ejection.IsEjected);
+        Assert.Equal(3, a.Ejection.Ejections);
+    }
+
+    [Fact]
     public async Task A_probe_that_says_nothing_about_the_worker_leaves_it_ejected_and_the_next_call_probes_again()
     {
         var client = new ScriptedClient { Behaviour = (_, _) => throw new RpcException(new Status(StatusCode.Unavailable, "down")) };

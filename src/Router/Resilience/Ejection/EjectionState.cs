@@ -16,6 +16,7 @@ public sealed class EjectionState
     private int _ejectionsInARow;
     private long _ejectedUntil;
     private long _readmittedAt;
+    private bool _forLatency;
     private bool _ejected;
     private bool _probing;
     private long _ejections;
@@ -82,6 +83,22 @@ public sealed class EjectionState
 
     /// <summary>Times ejected since start, for statistics.</summary>
     public long Ejections => Interlocked.Read(ref _ejections);
+
+    /// <summary>
+    /// The last ejection was for slowness (slow calls or latency), not for failures: only then does a slow probe answer
+    /// keep the endpoint out. A worker ejected because it was down is often back from a restart, and a restarted
+    /// worker's first answer is slow (cold code paths) without saying anything about its steady latency.
+    /// </summary>
+    public bool EjectedForLatency
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _forLatency;
+            }
+        }
+    }
 
     /// <summary>Whether a call may go: open; the probe, once the ejection time is up; else ejected.</summary>
     public EjectionGate Enter(long now)
@@ -150,13 +167,14 @@ public sealed class EjectionState
     }
 
     /// <summary>
-    /// Ejects for <paramref name="baseTime"/> × the ejections in a row, capped at <paramref name="maxTime"/>. The run
+    /// Ejects (<paramref name="forLatency"/>: for slowness rather than failures) for <paramref name="baseTime"/> × the ejections in a row, capped at <paramref name="maxTime"/>. The run
     /// restarts after a readmitted endpoint has stayed in for <paramref name="maxTime"/> (Envoy lowers it per healthy interval).
     /// </summary>
-    public TimeSpan Eject(long now, long frequency, TimeSpan baseTime, TimeSpan maxTime)
+    public TimeSpan Eject(long now, long frequency, TimeSpan baseTime, TimeSpan maxTime, bool forLatency)
     {
         lock (_lock)
         {
+            _forLatency = forLatency;
             if (!_ejected && _readmittedAt != 0 && now - _readmittedAt > maxTime.TotalSeconds * frequency)
             {
                 _ejectionsInARow = 0;

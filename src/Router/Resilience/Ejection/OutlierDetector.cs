@@ -45,7 +45,10 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         return cached.Ms is { } ms ? TimeSpan.FromMilliseconds(Math.Max(_options.SlowCallFloorMs, _options.SlowCallFactor * ms)) : null;
     }
 
-    /// <summary>A call that answered: a latency sample; the probe's answer readmits, unless the answer was itself an outlier's.</summary>
+    /// <summary>
+    /// A call that answered: a latency sample. The probe's answer readmits, unless the endpoint was out for slowness and
+    /// the answer was itself an outlier's (see <see cref="EjectionState.EjectedForLatency"/>).
+    /// </summary>
     public void OnSuccess(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, TimeSpan latency, EjectionGate gate, bool wasSlow)
     {
         if (!_options.Enabled)
@@ -64,9 +67,9 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
                 return;
             }
 
-            if (wasSlow || IsLatencyOutlier(endpoint, ensemble, ms))
+            if (state.EjectedForLatency && (wasSlow || IsLatencyOutlier(endpoint, ensemble, ms)))
             {
-                Eject(endpoint, member, ensemble, $"its probe took {ms:0} ms", force: true);
+                Eject(endpoint, member, ensemble, $"its probe took {ms:0} ms", force: true, forLatency: true);
                 return;
             }
 
@@ -77,7 +80,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         state.RecordLatency(ms, endsRun: !wasSlow);
         if (ms >= _options.LatencyFloorMs && gate == EjectionGate.Open && state.P90(_options.MinimumSamples) is { } p90 && IsLatencyOutlier(endpoint, ensemble, p90))
         {
-            Eject(endpoint, member, ensemble, $"its p90 of {p90:0} ms exceeds {_options.LatencyFactor} × its peers'", force: false);
+            Eject(endpoint, member, ensemble, $"its p90 of {p90:0} ms exceeds {_options.LatencyFactor} × its peers'", force: false, forLatency: true);
         }
     }
 
@@ -90,7 +93,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
     {
         if (_options.Enabled && PeerAnsweredWithin(ensemble, endpoint, threshold))
         {
-            OnFailure(endpoint, member, ensemble, gate, $"slow call (over {threshold.TotalMilliseconds:0} ms while its peers answered)");
+            OnFailure(endpoint, member, ensemble, gate, $"slow call (over {threshold.TotalMilliseconds:0} ms while its peers answered)", slow: true);
         }
     }
 
@@ -98,7 +101,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
     /// A worker failure or timeout (<see cref="WorkerFailures.IsWorkerFault"/>), or a slow call (<see cref="OnSlowCall"/>):
     /// a run of them ejects; a probe's ejects again at once.
     /// </summary>
-    public void OnFailure(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate, string what)
+    public void OnFailure(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate, string what, bool slow = false)
     {
         if (!_options.Enabled || gate == EjectionGate.Ejected)
         {
@@ -109,7 +112,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         {
             if (endpoint.Ejection.IsProbing)
             {
-                Eject(endpoint, member, ensemble, $"its probe failed ({what})", force: true);
+                Eject(endpoint, member, ensemble, $"its probe failed ({what})", force: true, forLatency: slow);
             }
 
             return;
@@ -118,7 +121,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         int run = endpoint.Ejection.RecordFailure();
         if (run >= _options.ConsecutiveFailures && !endpoint.Ejection.IsEjected)
         {
-            Eject(endpoint, member, ensemble, $"{run} failures or slow calls in a row, the last {what}", force: false);
+            Eject(endpoint, member, ensemble, $"{run} failures or slow calls in a row, the last {what}", force: false, forLatency: slow);
         }
     }
 
@@ -176,7 +179,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
     }
 
     /// <summary>Ejects unless the budget forbids it; a failed probe (<paramref name="force"/>) goes back out regardless, as it was already out.</summary>
-    private void Eject(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, string reason, bool force)
+    private void Eject(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, string reason, bool force, bool forLatency)
     {
         if (!force && !EjectionBudget.Allows(member, ensemble, endpoint.Settings, registry, _options.MaxEjectedPercent))
         {
@@ -185,7 +188,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         }
 
         var duration = endpoint.Ejection.Eject(time.GetTimestamp(), time.TimestampFrequency,
-            TimeSpan.FromMilliseconds(_options.BaseEjectionMs), TimeSpan.FromMilliseconds(_options.MaxEjectionMs));
+            TimeSpan.FromMilliseconds(_options.BaseEjectionMs), TimeSpan.FromMilliseconds(_options.MaxEjectionMs), forLatency);
         Log.Ejected(logger, endpoint.Address, member.Name, ensemble.Name, reason, duration.TotalMilliseconds);
     }
 
