@@ -74,7 +74,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
             }
 
             state.Readmit(time.GetTimestamp());
-            Log.Readmitted(logger, endpoint.Address, member.Name, ms);
+            Log.Readmitted(logger, endpoint.Address, member.Name, Math.Round(ms));
         }
 
         state.RecordLatency(ms, endsRun: !wasSlow);
