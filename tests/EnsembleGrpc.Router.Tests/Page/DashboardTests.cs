@@ -29,9 +29,12 @@ public sealed class DashboardTests(PageCluster cluster)
         await digits.ClickAsync("#token-form summary");
         await digits.FillAsync("#token", PageCluster.AdminToken);
         await digits.ClickAsync("#save-token");
-        await digits.SelectOptionAsync("#strategy", "vote");
+        // First as the split decides (the vote arm shadows it), then asked of vote itself.
         await DigitStrokes.DrawAsync(digits, DigitStrokes.Seven);
         await Expect(digits.Locator("body")).ToHaveAttributeAsync("data-answers", "1");
+        await digits.SelectOptionAsync("#strategy", "vote");
+        await Expect(digits.Locator("body")).ToHaveAttributeAsync("data-answers", "2");
+        await Expect(digits.Locator("#fact-strategy")).ToHaveTextAsync("vote");
         await Expect(digits.Locator("#prediction")).ToHaveTextAsync("7");
         await digits.ClickAsync("button[data-label='7']");
         await Expect(digits.Locator("#feedback-status")).ToContainTextAsync("arm vote was right");
@@ -43,6 +46,11 @@ public sealed class DashboardTests(PageCluster cluster)
         await Expect(dashboard.Locator("[data-arm='bagging'] [data-metric='share'] .note")).ToContainTextAsync("target 70%");
         await Expect(dashboard.Locator("[data-shadow='vote'] [data-metric='agreement'] .value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("%$"));
         await Expect(dashboard.Locator("table.endpoints .breaker")).ToHaveTextAsync(["closed", "closed", "closed"]);
+
+        // Some labelled traffic through the split, so that the screenshots show shares, rates and accuracies at work.
+        Assert.Equal(100, await cluster.SendTrafficAsync(first: 100, count: 100));
+        await Expect(dashboard.Locator("[data-arm='bagging'] [data-metric='accuracy'] .value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("%$"));
+        await Expect(dashboard.Locator("[data-arm='bagging'] [data-metric='rate'] .value")).Not.ToHaveTextAsync("0.0");
 
         Directory.CreateDirectory(PageCluster.ScreenshotFolder);
         await digits.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PageCluster.ScreenshotFolder, "digits.png"), FullPage = true });

@@ -80,6 +80,35 @@ public sealed class PageCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="count"/> test digits through the page's infer as the split decides (a routing key each),
+    /// and their true labels as feedback: traffic for the dashboard to show. Returns how many were answered.
+    /// </summary>
+    internal async Task<int> SendTrafficAsync(int first, int count)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(HttpBase) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        int answered = 0;
+        for (int i = first; i < first + count; i++)
+        {
+            string pixels = string.Join(",", TestSet.Images(i, 1).ToArray());
+            string body = $$"""{"parameters": {"routing_key": "user-{{i}}"}, "inputs": [{"name": "image", "datatype": "UINT8", "shape": [1, 28, 28], "data": [{{pixels}}]}]}""";
+            using var response = await http.PostAsync("/page/api/models/mnist/infer", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            if (!response.IsSuccessStatusCode)
+            {
+                continue;
+            }
+
+            answered++;
+            using var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            string feedback = $$"""{"request_id": "{{answer.RootElement.GetProperty("id").GetString()}}", "labels": [{{TestSet.Labels[i]}}]}""";
+            using var scored = await http.PostAsync("/page/api/feedback", new StringContent(feedback, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(scored.IsSuccessStatusCode, await scored.Content.ReadAsStringAsync());
+        }
+
+        return answered;
+    }
+
     /// <summary>A fresh browser context (its own localStorage) with one page; the caller disposes the context.</summary>
     internal async Task<(IBrowserContext Context, IPage Page)> OpenAsync(string path = "", int width = 1100, int height = 900)
     {
