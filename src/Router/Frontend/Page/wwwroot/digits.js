@@ -13,6 +13,8 @@
   let uploaded = null;       // { bytes, shape } of the upload
   let answer = null;         // the last answer, for feedback
   let drawing = false;
+  let pending = 0;           // the timer that asks once the pen stays up
+  let sent = 0;              // requests sent; an answer to an older one is not shown over a newer one
 
   // ---- drawing: pointer events cover mouse, pen and touch alike (the canvas has touch-action: none)
   function clearPad() {
@@ -28,6 +30,7 @@
   }
 
   pad.addEventListener('pointerdown', (event) => {
+    clearTimeout(pending);
     if (source !== 'pad') clearPad();
     drawing = true;
     pad.setPointerCapture(event.pointerId);
@@ -47,10 +50,12 @@
     ink.lineTo(x, y);
     ink.stroke();
   });
+  // A digit of several strokes (a 4, a crossed 7) is asked about once: when the pen has stayed up for a moment.
   const lift = () => {
     if (!drawing) return;
     drawing = false;
-    classify();
+    clearTimeout(pending);
+    pending = setTimeout(classify, 300);
   };
   pad.addEventListener('pointerup', lift);
   pad.addEventListener('pointercancel', () => { drawing = false; });
@@ -124,15 +129,16 @@
     body.set(tensor.bytes, header.length);
     statusLine.textContent = 'Asking the ensemble…';
     const started = performance.now();
+    const mine = ++sent;
     try {
       const result = await call(`api/models/${encodeURIComponent(model.name)}/infer`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(header.length) },
         body,
       });
-      show(result, performance.now() - started);
+      if (mine === sent) show(result, performance.now() - started);
     } catch (error) {
-      statusLine.textContent = `The router refused: ${error.message}`;
+      if (mine === sent) statusLine.textContent = `The router refused: ${error.message}`;
     }
   }
 
