@@ -14,6 +14,8 @@ bash scripts/ensure-python-grpc.sh || { echo "could not install python3-grpcio (
 bash scripts/ensure-node-grpc.sh || { echo "could not install @grpc/grpc-js (needed by the interop tests)" >&2; exit 1; }
 # promtool (Debian's prometheus) checks the /metrics scrape and the alerting rules; without it those tests fail saying so.
 bash scripts/ensure-promtool.sh || echo "could not install promtool (Debian package prometheus): the metrics and alert-rule tests will fail" >&2
+# chromium (Debian's) runs the page's browser tests through Playwright; without it they are skipped, saying why.
+bash scripts/ensure-chromium.sh || echo "could not install chromium (Debian package chromium): the page's browser tests will be skipped" >&2
 
 dotnet build EnsembleGrpc.sln -c "$configuration" -nologo -clp:ErrorsOnly || exit 1
 

@@ -7,6 +7,7 @@ using EnsembleGrpc.Hosting.Rest;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
+using EnsembleGrpc.Router.Frontend.Page;
 using EnsembleGrpc.Router.Frontend.Rest;
 using EnsembleGrpc.Router.Observability;
 using EnsembleGrpc.Router.Traffic;
@@ -73,7 +74,7 @@ public sealed class RouterHost : IAsyncDisposable
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();
         builder.Services.AddRouterObservability().AddServerTelemetry(builder.Configuration, "ensemblegrpc-router", RouterMetrics.MeterName);
-        builder.Services.AddRouterRest();
+        builder.Services.AddRouterRest().AddRouterPage();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             RouterListeners.Configure(kestrel);
@@ -104,6 +105,7 @@ public sealed class RouterHost : IAsyncDisposable
         if (HttpEndpoint(app.Services) is not null)
         {
             app.MapRouterRest();
+            app.MapRouterPage();
         }
 
         return new RouterHost(app);

@@ -148,6 +148,7 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AdminSecurityOptions>().BindConfiguration(AdminSecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<FailedAttemptLimiter>();
+        services.TryAddSingleton<AdminGuard>();
         services.TryAddSingleton<AdminAuthorization>();
         services.TryAddSingleton<RouterTransportSecurity>();
         services.TryAddSingleton<RouterListeners>();

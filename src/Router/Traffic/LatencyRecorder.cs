@@ -38,6 +38,28 @@ public sealed class LatencyRecorder(int capacity = 4096)
         return new LatencySnapshot(count, Percentile(copy, 0.50), Percentile(copy, 0.90), Percentile(copy, 0.99), max);
     }
 
+    /// <summary>
+    /// Nearest-rank percentiles of the recent samples at each of <paramref name="quantiles"/> (0..1), for views that want
+    /// others than the snapshot's (the page's dashboard shows p95); zeros when there are none.
+    /// </summary>
+    public double[] Percentiles(params ReadOnlySpan<double> quantiles)
+    {
+        double[] copy;
+        lock (_gate)
+        {
+            copy = _samples.AsSpan(0, (int)Math.Min(_count, _samples.Length)).ToArray();
+        }
+
+        Array.Sort(copy);
+        var result = new double[quantiles.Length];
+        for (int i = 0; i < quantiles.Length; i++)
+        {
+            result[i] = Percentile(copy, quantiles[i]);
+        }
+
+        return result;
+    }
+
     /// <summary>Nearest-rank percentile of sorted samples; 0 when there are none.</summary>
     internal static double Percentile(double[] sorted, double q)
     {

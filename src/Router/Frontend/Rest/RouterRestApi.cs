@@ -135,8 +135,8 @@ public sealed partial class RouterRestApi(
         }
     }
 
-    /// <summary>The engine's request from a REST body: what the body cannot say becomes the request's TensorError (400).</summary>
-    private static InferenceRequest ToEngineRequest(
+    /// <summary>The engine's request from a REST body: what the body cannot say becomes the request's TensorError (400). The page's infer (Frontend/Page) reads its body the same way.</summary>
+    internal static InferenceRequest ToEngineRequest(
         HttpContext context, ReadOnlyMemory<byte> body, string name, string version, long arrival,
         out HashSet<string>? outputs, out RestOutputChoice choice)
     {

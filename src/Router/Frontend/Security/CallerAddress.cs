@@ -38,4 +38,8 @@ public static class CallerAddress
 
         return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
     }
+
+    /// <summary>The same key for an HTTP caller (<c>HttpContext.Connection.RemoteIpAddress</c>), so one address is one caller on every port.</summary>
+    public static string FromAddress(IPAddress? address) =>
+        address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 }

@@ -1,0 +1,8 @@
+namespace EnsembleGrpc.Router.Frontend.Page.Contracts;
+
+/// <summary>One ensemble's arms (with the weights routed by now), its shadow when it has one, and its members' endpoints.</summary>
+public sealed record PageEnsembleStatistics(
+    string Name,
+    IReadOnlyList<PageArmStatistics> Arms,
+    PageShadowStatistics? Shadow,
+    IReadOnlyList<PageMemberStatistics> Members);

@@ -1,0 +1,4 @@
+namespace EnsembleGrpc.Router.Frontend.Page.Contracts;
+
+/// <summary>What feedback scored: the arm that had answered, its correct rows, and the arm's online accuracy after it.</summary>
+public sealed record PageFeedbackAnswer(string Ensemble, string Arm, int Correct, int Total, double ArmOnlineAccuracy);
