@@ -34,6 +34,9 @@ public sealed record EnsembleConfig
     /// </summary>
     public int? PartialAfterMs { get; init; }
 
+    /// <summary>A progressive rollout between two of the arms; none by default (see README, "Canary rollouts").</summary>
+    public CanaryConfig? Canary { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? UnknownKeys { get; init; }
 }
