@@ -130,7 +130,8 @@ public sealed partial class RolloutController
     {
         var now = _time.GetUtcNow();
         var next = RolloutTransitions.Apply(state, kind, reason, now);
-        var decision = new RolloutDecision(next.Decisions, now, kind, state.CandidatePercent, next.CandidatePercent, reason, by, evidence);
+        int from = kind == DecisionKind.Started ? 0 : state.CandidatePercent;
+        var decision = new RolloutDecision(next.Decisions, now, kind, from, next.CandidatePercent, reason, by, evidence);
         if (!Save(() => _store.SaveDecision(next, decision), state))
         {
             return null;
@@ -183,7 +184,7 @@ public sealed partial class RolloutController
             var now = _time.GetUtcNow();
             var state = new RolloutState
             {
-                Id = id ?? FormattableString.Invariant($"{ensemble}-{now:yyyyMMdd'T'HHmmssfff'Z'}"),
+                Id = id ?? NewId(ensemble, now),
                 Ensemble = ensemble,
                 Config = canary,
                 Status = RolloutStatus.Running,
@@ -281,6 +282,19 @@ public sealed partial class RolloutController
         new(tracked.State, tracked.Evidence ?? LastEvidence(tracked.State.Id), _store.LoadDecisions(tracked.State.Id));
 
     private RolloutEvidence? LastEvidence(string id) => _store.LoadDecisions(id).LastOrDefault(d => d.Evidence is not null)?.Evidence;
+
+    /// <summary>The ensemble and the start time; a suffix when two start within one millisecond.</summary>
+    private string NewId(string ensemble, DateTimeOffset now)
+    {
+        string id = FormattableString.Invariant($"{ensemble}-{now.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}");
+        string candidate = id;
+        for (int n = 2; _knownIds.Contains(candidate); n++)
+        {
+            candidate = FormattableString.Invariant($"{id}-{n}");
+        }
+
+        return candidate;
+    }
 
     private static string Verb(DecisionKind kind) => kind switch
     {
