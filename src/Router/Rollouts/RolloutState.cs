@@ -12,6 +12,8 @@ public sealed record RolloutState
 {
     public const string ControllerActor = "controller";
 
+    private (CanaryConfig Config, RolloutSpec Spec)? _spec;
+
     public required string Id { get; init; }
 
     public required string Ensemble { get; init; }
@@ -38,8 +40,22 @@ public sealed record RolloutState
 
     public string? HoldReason { get; init; }
 
+    /// <summary>The settings with defaults applied; built once per <see cref="Config"/> (the simulator looks millions of times).</summary>
     [JsonIgnore]
-    public RolloutSpec Spec => RolloutSpec.From(Config);
+    public RolloutSpec Spec
+    {
+        get
+        {
+            var cached = _spec;
+            if (cached is null || !ReferenceEquals(cached.Value.Config, Config))
+            {
+                cached = (Config, RolloutSpec.From(Config));
+                _spec = cached;
+            }
+
+            return cached.Value.Spec;
+        }
+    }
 
     [JsonIgnore]
     public bool Active => Status is RolloutStatus.Running or RolloutStatus.Paused;

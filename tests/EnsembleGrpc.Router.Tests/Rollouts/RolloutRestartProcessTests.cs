@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Router.Tests.Functional;
 using EnsembleGrpc.Router.Tests.Support;
@@ -48,7 +51,36 @@ public sealed class RolloutRestartProcessTests : IDisposable
 
             var running = await admin.ControlRolloutAsync(new ControlRolloutRequest { Ensemble = "mnist", Action = RolloutAction.Resume }, InferenceCalls.Bearer(Token));
             Assert.Equal(("running", 3L), (running.Status, running.DecisionLog[^1].Sequence));
+
+            // The command line a pipeline gates on: promote by hand, then wait exits 0 (promoted).
+            int port = await restarted.ListeningPortAsync();
+            string target = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+            Assert.Equal(0, (await Cli("rollout", "promote", "--target", target, "--token", Token)).Exit);
+            var (exit, stdout) = await Cli("rollout", "wait", "--target", target, "--wait-timeout", "30");
+            Assert.Equal(0, exit);
+            Assert.Contains("promoted", stdout, StringComparison.Ordinal);
+            string report = Path.Combine(_files.Directory, "report.json");
+            Assert.Equal(0, (await Cli("rollout", "report", "--target", target, "--json", report)).Exit);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(report));
+            Assert.Equal(4, json.RootElement.GetProperty("decision_log").GetArrayLength());
         }
+    }
+
+    private static async Task<(int Exit, string Stdout)> Cli(params string[] args)
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tools", "client", "ensemble.py"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(process.ExitCode is 0 or 3 or 4 or 5, $"ensemble.py {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}");
+        return (process.ExitCode, await stdout);
     }
 
     private static ServerProcess Start(string routing, string state) => ServerProcess.Start(
