@@ -15,6 +15,7 @@ using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Resilience.Ejection;
 using EnsembleGrpc.Router.Rollouts;
+using EnsembleGrpc.Router.Rollouts.Bandit;
 using EnsembleGrpc.Router.Rollouts.Persistence;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
@@ -155,6 +156,7 @@ public static class RouterServiceCollectionExtensions
         });
         services.TryAddSingleton<CounterReader>();
         services.TryAddSingleton<RolloutController>();
+        services.TryAddSingleton<BanditController>();
         services.AddHostedService<RolloutTicker>();
         return services;
     }

@@ -1,11 +1,16 @@
+using EnsembleGrpc.Router.Rollouts.Bandit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EnsembleGrpc.Router.Rollouts;
 
-/// <summary>Drives <see cref="RolloutController.Tick"/> on the injected clock; tests call Tick themselves instead.</summary>
-public sealed partial class RolloutTicker(RolloutController controller, IOptions<RolloutOptions> options, TimeProvider time, ILogger<RolloutTicker> logger) : BackgroundService
+/// <summary>
+/// Drives <see cref="RolloutController.Tick"/> and <see cref="BanditController.Tick"/> on the injected clock; tests call
+/// Tick themselves instead.
+/// </summary>
+public sealed partial class RolloutTicker(
+    RolloutController controller, BanditController bandit, IOptions<RolloutOptions> options, TimeProvider time, ILogger<RolloutTicker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,6 +22,7 @@ public sealed partial class RolloutTicker(RolloutController controller, IOptions
                 try
                 {
                     controller.Tick();
+                    bandit.Tick();
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {

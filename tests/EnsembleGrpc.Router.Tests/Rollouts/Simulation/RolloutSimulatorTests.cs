@@ -11,9 +11,9 @@ public sealed class RolloutSimulatorTests
     [Fact]
     public void Identical_arms_monitored_after_every_request_rarely_roll_back_while_a_naive_z_test_inflates()
     {
-        var scenario = new SimulationScenario { BaselineAccuracy = 0.98, CandidateAccuracy = 0.98, MaxRequests = 3000 };
+        var scenario = new SimulationScenario { BaselineAccuracy = 0.98, CandidateAccuracy = 0.98, MaxRequests = 5000 };
 
-        var summary = SimulationSummary.Of(scenario, runs: 150, seed: 1000);
+        var summary = SimulationSummary.Of(scenario, runs: 120, seed: 1000);
 
         Assert.True(summary.RollbackShare <= 0.05 + 2 * Math.Max(summary.StandardError, 0.015), $"A/A rollback share {summary.RollbackShare}");
         Assert.True(summary.NaiveShare >= 2 * 0.05, $"naive z-test share {summary.NaiveShare}: the harness must see peeking's inflation");
