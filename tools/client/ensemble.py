@@ -12,6 +12,9 @@ grpc_tools plugin here, so the services are called through grpcio's generic API 
   ensemble.py stats    [--target H:P] [--ensemble mnist]
   ensemble.py config   [--target H:P]
   ensemble.py split    [--target H:P] [--ensemble mnist] --weights bagging=50,stacking=50,... [--token T]
+  ensemble.py rollout  start|status|watch|wait|pause|resume|abort|promote|report [--ensemble mnist]
+                       [--canary JSON|FILE] [--token T] [--json FILE] [--interval S] [--wait-timeout S]
+                       `wait` exits 0 when promoted, 3 rolled back, 4 aborted, 5 still running at the timeout
 
 Images come from models/data/mnist-test.bin (EGDS). By default they are sent as UINT8 [N,H,W] so the router's
 preprocessing runs (--invert: dark digits on light paper; --size: resized to PX x PX); --fp32 sends the model's own
@@ -358,6 +361,108 @@ def cmd_split(client, args):
     return 0
 
 
+# ----------------------------------------------------------------------------------------------------------- rollout
+
+# Exit codes of `rollout wait`, for CI/CD gates: 0 promoted; the others mean "do not ship".
+WAIT_EXIT = {"promoted": 0, "rolled_back": 3, "aborted": 4}
+WAIT_TIMEOUT_EXIT = 5
+
+
+def rollout_summary(r):
+    """One readable block: the step, then each guardrail with its estimate, interval and Holm-adjusted p-value."""
+    lines = [f"rollout {r.id} of '{r.ensemble}': {r.status}, candidate '{r.candidate}' at {r.candidate_percent}% "
+             f"(step {r.step_index + 1} of {list(r.steps)}), baseline '{r.baseline}', {r.decisions} decision(s)"]
+    if r.hold_reason:
+        lines.append(f"  held: {r.hold_reason}")
+    for g in r.guardrails:
+        lines.append(f"  {g.name:<22} {g.verdict:<17} estimate {g.estimate:.5g} in [{g.lower:.5g}, {g.upper:.5g}] "
+                     f"threshold {g.threshold:g}  p {g.p_value:.4g} (Holm {g.adjusted_p_value:.4g})  {g.method}")
+    if r.evidence_json:
+        ev = json.loads(r.evidence_json)
+        for arm in ("baseline", "candidate"):
+            t = ev.get(f"{arm}_total", {})
+            rows = t.get("feedback_rows", 0)
+            acc = f"{t.get('feedback_correct', 0) / rows:.4f}" if rows else "n/a"
+            lines.append(f"  {arm:<9} requests {t.get('requests', 0)}, errors {t.get('errors', 0)}, "
+                         f"fallbacks {t.get('fallbacks', 0)}, accuracy {acc} over {rows} labelled row(s)")
+        p_better = ev.get("probability_candidate_better")
+        if isinstance(p_better, (int, float)):
+            lines.append(f"  bayesian: P(candidate more accurate) {p_better:.3f}, "
+                         f"expected accuracy loss {ev.get('expected_accuracy_loss', float('nan')):.5f} (reported, not deciding)")
+        srm = ev.get("srm", {})
+        if srm.get("ran"):
+            lines.append(f"  sample ratio: chi2 {srm['chi_square']:.3f}, p {srm['p_value']:.4g}"
+                         f"{' MISMATCH' if srm.get('mismatch') else ''}")
+    for d in r.decision_log:
+        lines.append(f"  #{d.sequence} {d.at} {d.kind}: {d.from_percent}% -> {d.to_percent}% by {d.by}: {d.reason}")
+    return "\n".join(lines)
+
+
+def rollout_report(r):
+    """The experiment report as JSON: the status message with the evidence blobs parsed."""
+    from google.protobuf import json_format
+    report = json_format.MessageToDict(r, preserving_proto_field_name=True)
+    if r.evidence_json:
+        report["evidence"] = json.loads(r.evidence_json)
+        report.pop("evidence_json", None)
+    for d in report.get("decision_log", []):
+        if d.get("evidence_json"):
+            d["evidence"] = json.loads(d.pop("evidence_json"))
+    return report
+
+
+def cmd_rollout(client, args):
+    apb = client.admin_pb
+    token = args.token or os.environ.get("ENSEMBLEGRPC_ADMIN_TOKEN", "")
+    get = lambda: client.admin("GetRollout", apb.GetRolloutRequest(ensemble=args.ensemble), apb.RolloutInfo)
+    if args.action == "start":
+        canary = args.canary
+        if canary and os.path.exists(canary):
+            with open(canary) as f:
+                canary = f.read()
+        r = client.admin("StartRollout", apb.StartRolloutRequest(ensemble=args.ensemble, canary_json=canary or "{}"),
+                         apb.RolloutInfo, metadata=bearer(token))
+    elif args.action in ("pause", "resume", "abort", "promote"):
+        action = getattr(apb, "ROLLOUT_ACTION_" + args.action.upper())
+        r = client.admin("ControlRollout", apb.ControlRolloutRequest(ensemble=args.ensemble, action=action),
+                         apb.RolloutInfo, metadata=bearer(token))
+    elif args.action == "report":
+        r = get()
+        report = rollout_report(r)
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(report, f, indent=2)
+        print(json.dumps(report, indent=2) if not args.json else rollout_summary(r))
+        return 0
+    elif args.action in ("watch", "wait"):
+        return watch_rollout(get, args)
+    else:
+        r = get()
+    print(rollout_summary(r))
+    return 0
+
+
+def watch_rollout(get, args):
+    """Polls GetRollout; `watch` prints each change, `wait` also exits with the final state's code (WAIT_EXIT)."""
+    deadline = time.monotonic() + args.wait_timeout
+    last = None
+    while True:
+        r = get()
+        if args.action == "watch" and (r.decisions, r.candidate_percent) != last:
+            print(rollout_summary(r), flush=True)
+            last = (r.decisions, r.candidate_percent)
+        if r.status in WAIT_EXIT:
+            if args.action == "wait":
+                print(rollout_summary(r))
+                return WAIT_EXIT[r.status]
+            return 0
+        if time.monotonic() >= deadline:
+            print(f"rollout of '{args.ensemble}' still {r.status} at {r.candidate_percent}% after {args.wait_timeout:g} s",
+                  file=sys.stderr)
+            return WAIT_TIMEOUT_EXIT
+        time.sleep(args.interval)
+
+
 # --------------------------------------------------------------------------------------------------------------- main
 
 def main(argv=None):
@@ -409,6 +514,18 @@ def main(argv=None):
     p.add_argument("--weights", required=True, help="arm=weight,... naming every arm")
     p.add_argument("--token", help="admin token (default: $ENSEMBLEGRPC_ADMIN_TOKEN)")
     p.set_defaults(func=cmd_split)
+
+    p = sub.add_parser("rollout", parents=[common], help="canary rollouts: start, status, watch, wait, pause, resume, "
+                                                         "abort, promote, report (writes need the bearer token)")
+    p.add_argument("action", choices=["start", "status", "watch", "wait", "pause", "resume", "abort", "promote", "report"])
+    p.add_argument("--ensemble", default="mnist")
+    p.add_argument("--canary", help="start: the settings as JSON, or a file holding them (the routing file's canary block)")
+    p.add_argument("--interval", type=float, default=2.0, help="watch/wait: seconds between polls")
+    p.add_argument("--wait-timeout", type=float, default=3600.0, help="watch/wait: give up after this many seconds "
+                                                                      f"(wait exits {WAIT_TIMEOUT_EXIT})")
+    p.add_argument("--json", help="report: write the JSON report to this file and print the readable summary")
+    p.add_argument("--token", help="admin token (default: $ENSEMBLEGRPC_ADMIN_TOKEN)")
+    p.set_defaults(func=cmd_rollout)
 
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly

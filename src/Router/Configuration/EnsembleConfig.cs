@@ -34,6 +34,12 @@ public sealed record EnsembleConfig
     /// </summary>
     public int? PartialAfterMs { get; init; }
 
+    /// <summary>A progressive rollout between two of the arms; none by default (see README, "Canary rollouts").</summary>
+    public CanaryConfig? Canary { get; init; }
+
+    /// <summary>Thompson-sampling shares over the arms from feedback; none by default. Not with <see cref="Canary"/>.</summary>
+    public BanditConfig? Bandit { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? UnknownKeys { get; init; }
 }

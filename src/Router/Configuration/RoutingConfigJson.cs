@@ -32,6 +32,22 @@ public static class RoutingConfigJson
         }
     }
 
+    /// <summary>A rollout's settings (RouterAdmin.StartRollout), or null with the parser's complaint.</summary>
+    public static CanaryConfig? TryParseCanary(string json, out string? error)
+    {
+        try
+        {
+            var canary = JsonSerializer.Deserialize<CanaryConfig>(string.IsNullOrWhiteSpace(json) ? "{}" : json, Options);
+            error = canary is null ? "null, not an object" : null;
+            return canary;
+        }
+        catch (JsonException ex)
+        {
+            error = $"invalid JSON: {ex.Message}";
+            return null;
+        }
+    }
+
     /// <summary>The config as JSON for the admin service; the admin token is never shown.</summary>
     public static string Serialize(RoutingConfig config) => JsonSerializer.Serialize(config with { AdminToken = config.AdminToken is null ? null : "***" }, Options);
 }

@@ -76,6 +76,8 @@ public sealed class RoutingConfigValidator(AggregationStrategies strategies)
         ValidateBreaker(errors, $"{path}.breaker", ensemble.Breaker);
         var armNames = ValidateArms(errors, path, ensemble, memberNames);
         ValidateShadow(errors, $"{path}.shadow", ensemble.Shadow, armNames);
+        CanaryConfigRules.Validate(errors, $"{path}.canary", ensemble.Canary, armNames);
+        BanditConfigRules.Validate(errors, $"{path}.bandit", ensemble);
     }
 
     private static HashSet<string> ValidateMembers(List<string> errors, string path, IReadOnlyList<MemberConfig>? members)

@@ -1,6 +1,8 @@
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Frontend.Security;
 using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Rollouts;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Traffic.Feedback;
@@ -22,6 +24,7 @@ public sealed partial class RouterAdminService(
     TrafficStatistics statistics,
     EndpointRegistry endpoints,
     AdminAuthorization authorization,
+    RolloutController rollouts,
     ILogger<RouterAdminService> logger) : RouterAdmin.RouterAdminBase
 {
     public override Task<GetConfigResponse> GetConfig(GetConfigRequest request, ServerCallContext context)
@@ -92,6 +95,52 @@ public sealed partial class RouterAdminService(
             ArmOnlineAccuracy = outcome.ArmOnlineAccuracy,
         });
     }
+
+    public override Task<RolloutInfo> StartRollout(StartRolloutRequest request, ServerCallContext context)
+    {
+        authorization.DemandWrite(context, config.Current.AdminToken);
+        var canary = RoutingConfigJson.TryParseCanary(request.CanaryJson, out string? error)
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"canary_json: {error}"));
+        return Task.FromResult(Answer(rollouts.Start(request.Ensemble, canary, Operator(context))));
+    }
+
+    public override Task<RolloutInfo> GetRollout(GetRolloutRequest request, ServerCallContext context)
+    {
+        authorization.DemandRead(context, config.Current.AdminToken);
+        var view = rollouts.Get(request.Ensemble)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"ensemble '{request.Ensemble}' has no rollout."));
+        return Task.FromResult(RolloutMapper.ToMessage(view));
+    }
+
+    public override Task<RolloutInfo> ControlRollout(ControlRolloutRequest request, ServerCallContext context)
+    {
+        authorization.DemandWrite(context, config.Current.AdminToken);
+        string by = Operator(context);
+        var result = request.Action switch
+        {
+            RolloutAction.Pause => rollouts.Pause(request.Ensemble, by),
+            RolloutAction.Resume => rollouts.Resume(request.Ensemble, by),
+            RolloutAction.Abort => rollouts.Abort(request.Ensemble, by),
+            RolloutAction.Promote => rollouts.Promote(request.Ensemble, by),
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "action: pause, resume, abort or promote.")),
+        };
+        return Task.FromResult(Answer(result));
+    }
+
+    private static RolloutInfo Answer(RolloutCommandResult result) => result.Succeeded
+        ? RolloutMapper.ToMessage(result.View!)
+        : throw new RpcException(new Status(ToStatusCode(result.Error), result.Message));
+
+    private static string Operator(ServerCallContext context) => $"admin@{CallerAddress.FromPeer(context.Peer)}";
+
+    internal static StatusCode ToStatusCode(RolloutCommandError error) => error switch
+    {
+        RolloutCommandError.UnknownEnsemble => StatusCode.NotFound,
+        RolloutCommandError.InvalidSpec => StatusCode.InvalidArgument,
+        RolloutCommandError.AlreadyActive or RolloutCommandError.NotActive => StatusCode.FailedPrecondition,
+        RolloutCommandError.NotStored => StatusCode.Unavailable,
+        _ => StatusCode.Internal,
+    };
 
     internal static StatusCode ToStatusCode(SplitChangeError error) => error switch
     {

@@ -70,6 +70,7 @@ public sealed class RouterHost : IAsyncDisposable
             .AddEnsembles()
             .AddRouterResilience()
             .AddTraffic()
+            .AddRollouts()
             .AddRouterEngine()
             .AddRouterFrontend();
         builder.Services.AddRouterHealth();

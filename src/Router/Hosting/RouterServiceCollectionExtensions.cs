@@ -14,6 +14,9 @@ using EnsembleGrpc.Router.Frontend.Security;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Resilience.Ejection;
+using EnsembleGrpc.Router.Rollouts;
+using EnsembleGrpc.Router.Rollouts.Bandit;
+using EnsembleGrpc.Router.Rollouts.Persistence;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Traffic.Feedback;
@@ -130,6 +133,31 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton<ShadowDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ShadowDispatcher>());
         services.TryAddSingleton<TrafficRouter>();
+        return services;
+    }
+
+    /// <summary>
+    /// The canary rollouts: their store (tables in the experiment-state file, or memory only with <c>--state none</c>),
+    /// the controller (built at start, so that stored rollouts resume and the file's canaries start before traffic)
+    /// and its ticker. Call after <see cref="AddExperiments"/> and <see cref="AddTraffic"/>.
+    /// </summary>
+    public static IServiceCollection AddRollouts(this IServiceCollection services)
+    {
+        services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IRolloutStore>(sp =>
+        {
+            if (sp.GetRequiredService<IExperimentStore>() is NullExperimentStore)
+            {
+                return new NullRolloutStore();
+            }
+
+            var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            return new SqliteRolloutStore(ExperimentStatePaths.Resolve(options.State, options.Config));
+        });
+        services.TryAddSingleton<CounterReader>();
+        services.TryAddSingleton<RolloutController>();
+        services.TryAddSingleton<BanditController>();
+        services.AddHostedService<RolloutTicker>();
         return services;
     }
 

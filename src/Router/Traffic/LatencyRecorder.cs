@@ -22,6 +22,38 @@ public sealed class LatencyRecorder(int capacity = 4096)
         }
     }
 
+    /// <summary>How many latencies were ever recorded.</summary>
+    public long Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The latencies (ms) recorded after the first <paramref name="count"/> that the ring still holds, oldest first, and
+    /// the count now: a reader that keeps the count sees each sample once (a rollout's per-step latencies).
+    /// </summary>
+    public double[] Since(long count, out long now)
+    {
+        lock (_gate)
+        {
+            now = _count;
+            long from = Math.Max(count, _count - _samples.Length);
+            var copy = new double[Math.Max(0, now - from)];
+            for (long i = from; i < now; i++)
+            {
+                copy[i - from] = _samples[i % _samples.Length];
+            }
+
+            return copy;
+        }
+    }
+
     public LatencySnapshot Snapshot()
     {
         double[] copy;

@@ -21,6 +21,7 @@ public sealed partial class FolderDependencyTests
     [InlineData("Model")]
     [InlineData("Experiments")]
     [InlineData("Preprocessing")]
+    [InlineData("Rollouts")]
     public void Engine_folders_use_no_protocol_types(string folder)
     {
         var offences = Imports(folder).Where(i => ProtocolNamespaces.Any(p => i.Import.StartsWith(p, StringComparison.Ordinal))).ToArray();
@@ -38,6 +39,9 @@ public sealed partial class FolderDependencyTests
     [InlineData("Traffic", "Engine")]
     [InlineData("Resilience", "Engine")]
     [InlineData("Engine", "Frontend")]
+    [InlineData("Rollouts", "Frontend")]
+    [InlineData("Rollouts", "Engine")]
+    [InlineData("Rollouts", "Hosting")]
     [InlineData("Workers", "Engine")]
     public void Inner_folders_do_not_reach_outward(string folder, string forbidden)
     {

@@ -55,9 +55,9 @@ internal sealed class SplitFixture : IDisposable
     }
 
     /// <summary>Writes the file with these arms (and timeout) and reloads it.</summary>
-    public void Rewrite((string Name, int Weight)[] arms, int timeoutMs = 1000)
+    public void Rewrite((string Name, int Weight)[] arms, int timeoutMs = 1000, string? bandit = null)
     {
-        File.WriteAllText(_path, Config(arms, timeoutMs));
+        File.WriteAllText(_path, Config(arms, timeoutMs, bandit));
         Assert.True(Provider.TryReload(out var errors), string.Join(" | ", errors));
     }
 
@@ -70,9 +70,9 @@ internal sealed class SplitFixture : IDisposable
         _files.Dispose();
     }
 
-    private static string Config((string Name, int Weight)[] arms, int timeoutMs) => $$"""
+    private static string Config((string Name, int Weight)[] arms, int timeoutMs, string? bandit = null) => $$"""
         { "model_repository": "repo",
-          "ensembles": [ { "name": "mnist", "timeout_ms": {{timeoutMs}},
+          "ensembles": [ { "name": "mnist", "timeout_ms": {{timeoutMs}},{{(bandit is null ? "" : $" \"bandit\": {bandit},")}}
             "members": [ { "name": "a", "endpoints": ["http://127.0.0.1:8001"] }, { "name": "b", "endpoints": ["http://127.0.0.1:8002"] } ],
             "arms": [ {{string.Join(", ", arms.Select(a => $$"""{ "name": "{{a.Name}}", "strategy": "bagging", "weight": {{a.Weight}} }"""))}} ] } ] }
         """;
