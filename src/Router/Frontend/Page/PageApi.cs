@@ -6,6 +6,7 @@ using EnsembleGrpc.Router.Frontend.Page.Contracts;
 using EnsembleGrpc.Router.Frontend.Rest;
 using EnsembleGrpc.Router.Frontend.Security;
 using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Rollouts;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Traffic.Feedback;
@@ -29,6 +30,7 @@ public sealed partial class PageApi(
     TrafficStatistics statistics,
     EndpointRegistry endpoints,
     FeedbackScorer feedback,
+    RolloutController rollouts,
     AdminGuard guard,
     IOptions<PageOptions> options,
     TimeProvider time,
@@ -95,7 +97,7 @@ public sealed partial class PageApi(
             return;
         }
 
-        var snapshot = PageStatisticsBuilder.Build(splits.View(), statistics, endpoints, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var snapshot = PageStatisticsBuilder.Build(splits.View(), statistics, endpoints, time.GetUtcNow().ToUnixTimeMilliseconds(), rollouts.Get);
         await RestHttp.WriteJsonAsync(context.Response, snapshot, PageJsonContext.Default.PageStatistics).ConfigureAwait(false);
     }
 

@@ -2,6 +2,7 @@ using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Frontend.Page.Contracts;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Resilience;
+using EnsembleGrpc.Router.Rollouts;
 using EnsembleGrpc.Router.Traffic;
 
 namespace EnsembleGrpc.Router.Frontend.Page;
@@ -12,15 +13,16 @@ namespace EnsembleGrpc.Router.Frontend.Page;
 /// </summary>
 public static class PageStatisticsBuilder
 {
-    public static PageStatistics Build(RouterModel view, TrafficStatistics statistics, EndpointRegistry endpoints, long timeMs)
+    /// <param name="rollouts">The rollout of an ensemble by name, or null (none started); null: no rollouts shown.</param>
+    public static PageStatistics Build(RouterModel view, TrafficStatistics statistics, EndpointRegistry endpoints, long timeMs, Func<string, RolloutView?>? rollouts = null)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(endpoints);
-        return new PageStatistics(timeMs, view.Version, [.. view.Ensembles.Values.Select(e => Ensemble(e, statistics, endpoints))]);
+        return new PageStatistics(timeMs, view.Version, [.. view.Ensembles.Values.Select(e => Ensemble(e, statistics, endpoints, rollouts?.Invoke(e.Name)))]);
     }
 
-    private static PageEnsembleStatistics Ensemble(EnsembleModel ensemble, TrafficStatistics statistics, EndpointRegistry endpoints)
+    private static PageEnsembleStatistics Ensemble(EnsembleModel ensemble, TrafficStatistics statistics, EndpointRegistry endpoints, RolloutView? rollout)
     {
         int total = ensemble.TotalWeight;
         var arms = ensemble.Arms.Select(arm => Arm(arm, total, statistics.Arm(ensemble.Name, arm.Name))).ToList();
@@ -28,7 +30,7 @@ public static class PageStatisticsBuilder
         var members = ensemble.Members.Select(m => new PageMemberStatistics(
             m.Name, statistics.MemberFailures(ensemble.Name, m.Name),
             [.. m.Endpoints.Select(address => Endpoint(address, endpoints.Find(address, new EndpointSettings(ensemble.Timeout, ensemble.Breaker))))])).ToList();
-        return new PageEnsembleStatistics(ensemble.Name, arms, shadow, members);
+        return new PageEnsembleStatistics(ensemble.Name, arms, shadow, members, rollout is null ? null : PageRolloutMapper.ToPage(rollout));
     }
 
     private static PageArmStatistics Arm(ArmModel arm, int totalWeight, ArmCounters counters) => new(

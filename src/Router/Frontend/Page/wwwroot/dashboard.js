@@ -74,10 +74,30 @@
         metric('shadow-errors', 'Errors', String(s.errors))));
   }
 
-  // A rollout's progress, when the router reports one (no canary exists yet): every field it sends, as it sends it.
+  // A rollout's progress: where it stands among its steps, its last decision and why, and each guardrail's verdict
+  // at the latest look (RouterAdmin GetRollout and `ensemble.py rollout report` have the full evidence).
   function renderRollout(r) {
-    return el('div', { class: 'panel rollout' }, el('h3', { text: 'Rollout' }),
-      el('dl', { class: 'facts' }, ...Object.entries(r).flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })])));
+    const fixed = (x, digits) => (x === null || x === undefined ? '–' : x.toFixed(digits));
+    const steps = el('ol', { class: 'steps', 'aria-label': `steps ${r.steps.join(', ')} percent` },
+      ...r.steps.map((p, i) => el('li', { class: i < r.step_index ? 'done' : i === r.step_index ? 'current' : '', text: `${p}%` })));
+    const last = r.last_decision;
+    const guardrails = r.guardrails.map((g) => el('tr', { 'data-guardrail': g.name },
+      el('th', { scope: 'row', text: g.name }),
+      el('td', {}, el('span', { class: `verdict ${g.verdict}`, text: g.verdict.replaceAll('_', ' ') })),
+      el('td', { text: `${fixed(g.estimate, 4)} [${fixed(g.lower, 4)}, ${fixed(g.upper, 4)}]` }),
+      el('td', { text: fixed(g.threshold, 4) }),
+      el('td', { text: fixed(g.adjusted_p_value, 3) })));
+    return el('div', { class: 'panel rollout', 'data-rollout': r.id },
+      el('h3', { text: `Rollout of ${r.candidate} over ${r.baseline}: ${r.status.replaceAll('_', ' ')}` }),
+      el('div', { class: 'metrics' },
+        metric('rollout-share', 'Candidate share', `${r.candidate_percent}%`, `step ${Math.min(r.step_index + 1, r.steps.length)} of ${r.steps.length}`),
+        metric('rollout-decisions', 'Decisions', String(r.decisions), last ? `last: ${last.kind.replaceAll('_', ' ')} ${last.from_percent}% → ${last.to_percent}% by ${last.by}` : 'none yet'),
+        r.hold_reason ? metric('rollout-hold', 'Holding', 'yes', r.hold_reason) : null),
+      steps,
+      last ? el('p', { class: 'note', text: `Why: ${last.reason}` }) : null,
+      r.guardrails.length ? el('div', { class: 'scroll' }, el('table', { class: 'guardrails' },
+        el('thead', {}, el('tr', {}, ...['Guardrail', 'Verdict', 'Estimate [interval]', 'Threshold', 'Adjusted p'].map((h) => el('th', { scope: 'col', text: h })))),
+        el('tbody', {}, ...guardrails))) : null);
   }
 
   function renderEndpoints(e) {
