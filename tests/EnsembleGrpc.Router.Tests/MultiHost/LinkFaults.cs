@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EnsembleGrpc.Router.Tests.Support;
 
 namespace EnsembleGrpc.Router.Tests.MultiHost;
 
@@ -33,7 +34,7 @@ internal sealed partial class LinkFaults(NetnsTopology topology)
         {
             if (kind == LinkFaultKind.Partition && !HasNetem)
             {
-                IpCommand.Run("ip", "-n", ns, "link", "set", dev, "down");
+                ExternalCommand.Run("ip", "-n", ns, "link", "set", dev, "down");
                 continue;
             }
 
@@ -47,7 +48,7 @@ internal sealed partial class LinkFaults(NetnsTopology topology)
             };
             if (qdisc.Length > 0)
             {
-                IpCommand.Run("ip", ["netns", "exec", ns, "tc", "qdisc", "replace", "dev", dev, "root", .. qdisc]);
+                ExternalCommand.Run("ip", ["netns", "exec", ns, "tc", "qdisc", "replace", "dev", dev, "root", .. qdisc]);
             }
         }
     }
@@ -58,15 +59,15 @@ internal sealed partial class LinkFaults(NetnsTopology topology)
         long dropped = 0, sent = 0;
         foreach (var (ns, dev, _) in Ends(host))
         {
-            var (_, stats, _) = IpCommand.TryRun("ip", "netns", "exec", ns, "tc", "-s", "qdisc", "show", "dev", dev);
+            var (_, stats, _) = ExternalCommand.TryRun("ip", "netns", "exec", ns, "tc", "-s", "qdisc", "show", "dev", dev);
             foreach (Match m in QdiscCounters().Matches(stats))
             {
                 sent += long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
                 dropped += long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
             }
 
-            IpCommand.TryRun("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root");
-            IpCommand.Run("ip", "-n", ns, "link", "set", dev, "up");
+            ExternalCommand.TryRun("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root");
+            ExternalCommand.Run("ip", "-n", ns, "link", "set", dev, "up");
         }
 
         return (dropped, sent);
@@ -81,8 +82,8 @@ internal sealed partial class LinkFaults(NetnsTopology topology)
     private static bool Probe(NetnsTopology topology)
     {
         var host = topology.Hosts[0];
-        var (exit, _, _) = IpCommand.TryRun("ip", "netns", "exec", host.Namespace, "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms");
-        IpCommand.TryRun("ip", "netns", "exec", host.Namespace, "tc", "qdisc", "del", "dev", "lo", "root");
+        var (exit, _, _) = ExternalCommand.TryRun("ip", "netns", "exec", host.Namespace, "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms");
+        ExternalCommand.TryRun("ip", "netns", "exec", host.Namespace, "tc", "qdisc", "del", "dev", "lo", "root");
         return exit == 0;
     }
 

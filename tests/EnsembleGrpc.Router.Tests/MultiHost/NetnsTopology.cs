@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EnsembleGrpc.Router.Tests.Support;
 
 namespace EnsembleGrpc.Router.Tests.MultiHost;
 
@@ -48,19 +49,19 @@ internal sealed partial class NetnsTopology : IDisposable
             return "network namespaces need Linux";
         }
 
-        if (Environment.UserName != "root" && IpCommand.TryRun("id", "-u").Output.Trim() != "0")
+        if (Environment.UserName != "root" && ExternalCommand.TryRun("id", "-u").Output.Trim() != "0")
         {
             return "creating network namespaces needs root";
         }
 
         string probe = $"{Prefix}{Environment.ProcessId}-probe";
-        var (exit, _, error) = IpCommand.TryRun("ip", "netns", "add", probe);
+        var (exit, _, error) = ExternalCommand.TryRun("ip", "netns", "add", probe);
         if (exit != 0)
         {
             return $"'ip netns add' failed here (iproute2 missing or no permission): {error.Trim()}";
         }
 
-        IpCommand.TryRun("ip", "netns", "del", probe);
+        ExternalCommand.TryRun("ip", "netns", "del", probe);
         return null;
     }
 
@@ -90,37 +91,37 @@ internal sealed partial class NetnsTopology : IDisposable
         }
 
         // Deleting the hub removes the veth pairs with it; this is only for a hub that could not be created.
-        IpCommand.TryRun("ip", "link", "del", _clientLink);
+        ExternalCommand.TryRun("ip", "link", "del", _clientLink);
     }
 
     private void Build(string[] roles)
     {
-        IpCommand.Run("ip", "netns", "add", _hub);
-        IpCommand.Run("ip", "-n", _hub, "link", "add", "br0", "type", "bridge");
-        IpCommand.Run("ip", "-n", _hub, "link", "set", "br0", "up");
+        ExternalCommand.Run("ip", "netns", "add", _hub);
+        ExternalCommand.Run("ip", "-n", _hub, "link", "add", "br0", "type", "bridge");
+        ExternalCommand.Run("ip", "-n", _hub, "link", "set", "br0", "up");
         for (int i = 0; i < roles.Length; i++)
         {
             var host = new NetnsHost(roles[i], $"{Prefix}{Environment.ProcessId}-{roles[i]}", Subnet + (i + 2).ToString(CultureInfo.InvariantCulture), "p-" + roles[i]);
             _hosts.Add(host);
-            IpCommand.Run("ip", "netns", "add", host.Namespace);
-            IpCommand.Run("ip", "-n", _hub, "link", "add", host.HubLink, "type", "veth", "peer", "name", "eth0", "netns", host.Namespace);
-            IpCommand.Run("ip", "-n", _hub, "link", "set", host.HubLink, "master", "br0", "up");
-            IpCommand.Run("ip", "-n", host.Namespace, "addr", "add", host.Address + "/24", "dev", "eth0");
-            IpCommand.Run("ip", "-n", host.Namespace, "link", "set", "eth0", "up");
-            IpCommand.Run("ip", "-n", host.Namespace, "link", "set", "lo", "up");
+            ExternalCommand.Run("ip", "netns", "add", host.Namespace);
+            ExternalCommand.Run("ip", "-n", _hub, "link", "add", host.HubLink, "type", "veth", "peer", "name", "eth0", "netns", host.Namespace);
+            ExternalCommand.Run("ip", "-n", _hub, "link", "set", host.HubLink, "master", "br0", "up");
+            ExternalCommand.Run("ip", "-n", host.Namespace, "addr", "add", host.Address + "/24", "dev", "eth0");
+            ExternalCommand.Run("ip", "-n", host.Namespace, "link", "set", "eth0", "up");
+            ExternalCommand.Run("ip", "-n", host.Namespace, "link", "set", "lo", "up");
         }
 
         string pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        IpCommand.Run("ip", "-n", _hub, "link", "add", "p-client", "type", "veth", "peer", "name", _clientLink, "netns", pid);
-        IpCommand.Run("ip", "-n", _hub, "link", "set", "p-client", "master", "br0", "up");
-        IpCommand.Run("ip", "addr", "add", ClientAddress + "/24", "dev", _clientLink);
-        IpCommand.Run("ip", "link", "set", _clientLink, "up");
+        ExternalCommand.Run("ip", "-n", _hub, "link", "add", "p-client", "type", "veth", "peer", "name", _clientLink, "netns", pid);
+        ExternalCommand.Run("ip", "-n", _hub, "link", "set", "p-client", "master", "br0", "up");
+        ExternalCommand.Run("ip", "addr", "add", ClientAddress + "/24", "dev", _clientLink);
+        ExternalCommand.Run("ip", "link", "set", _clientLink, "up");
     }
 
     /// <summary>A 10.x.y.0/24 that no route of this machine uses yet, derived from the pid so concurrent runs differ.</summary>
     private static string FreeSubnet()
     {
-        string routes = IpCommand.Run("ip", "-4", "route", "show", "table", "all");
+        string routes = ExternalCommand.Run("ip", "-4", "route", "show", "table", "all");
         int pid = Environment.ProcessId;
         for (int attempt = 0; attempt < 256; attempt++)
         {
@@ -137,7 +138,7 @@ internal sealed partial class NetnsTopology : IDisposable
     /// <summary>Namespaces and links of earlier runs whose process is gone (a crash, a killed test host).</summary>
     private static void RemoveLeftovers()
     {
-        foreach (Match match in OwnedName().Matches(IpCommand.Run("ip", "netns", "list")))
+        foreach (Match match in OwnedName().Matches(ExternalCommand.Run("ip", "netns", "list")))
         {
             if (!IsAlive(match.Groups[2].Value))
             {
@@ -145,11 +146,11 @@ internal sealed partial class NetnsTopology : IDisposable
             }
         }
 
-        foreach (Match match in OwnedLink().Matches(IpCommand.Run("ip", "-o", "link", "show")))
+        foreach (Match match in OwnedLink().Matches(ExternalCommand.Run("ip", "-o", "link", "show")))
         {
             if (!IsAlive(match.Groups[1].Value))
             {
-                IpCommand.TryRun("ip", "link", "del", Prefix + match.Groups[1].Value);
+                ExternalCommand.TryRun("ip", "link", "del", Prefix + match.Groups[1].Value);
             }
         }
     }
@@ -159,16 +160,16 @@ internal sealed partial class NetnsTopology : IDisposable
     /// <summary>Kills the processes inside (only a test's own servers run there), then deletes the namespace.</summary>
     private static void Delete(string name)
     {
-        var (exit, pids, _) = IpCommand.TryRun("ip", "netns", "pids", name);
+        var (exit, pids, _) = ExternalCommand.TryRun("ip", "netns", "pids", name);
         if (exit == 0)
         {
             foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                IpCommand.TryRun("kill", "-KILL", pid);
+                ExternalCommand.TryRun("kill", "-KILL", pid);
             }
         }
 
-        IpCommand.TryRun("ip", "netns", "del", name);
+        ExternalCommand.TryRun("ip", "netns", "del", name);
     }
 
     [GeneratedRegex(@"^((?:egn)(\d+)-[a-z0-9]+)\b", RegexOptions.Multiline)]

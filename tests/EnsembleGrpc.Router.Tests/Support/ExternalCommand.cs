@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace EnsembleGrpc.Router.Tests.MultiHost;
+namespace EnsembleGrpc.Router.Tests.Support;
 
-/// <summary>Runs iproute2's <c>ip</c> and <c>tc</c> (or any short command) with a bounded wait, collecting its output.</summary>
-internal static class IpCommand
+/// <summary>Runs a short command (iproute2 and tc, mv, kill) with a bounded wait, collecting its output.</summary>
+internal static class ExternalCommand
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
 
