@@ -27,6 +27,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Errors => Snapshot(_errors);
 
+    /// <summary>Whether the process has ended (a crash, for a server that should still run).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The repository root: the first folder above the test assembly that holds EnsembleGrpc.sln.</summary>
     public static string RepositoryRoot()
     {
