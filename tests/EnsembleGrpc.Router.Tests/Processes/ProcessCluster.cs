@@ -60,7 +60,9 @@ public sealed class ProcessCluster : IAsyncLifetime
     /// <summary>SIGKILL: the port refuses connections until <see cref="RestartKillableAsync"/>.</summary>
     internal async Task KillKillableAsync()
     {
-        await _killable!.DisposeAsync();
+        var killable = _killable!;
+        _killable = null;
+        await killable.DisposeAsync();
     }
 
     /// <summary>A new worker process on the killed one's port, so the router's endpoint reaches it again.</summary>
