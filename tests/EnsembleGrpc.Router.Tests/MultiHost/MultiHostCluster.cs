@@ -7,9 +7,10 @@ using Grpc.Net.Client;
 namespace EnsembleGrpc.Router.Tests.MultiHost;
 
 /// <summary>
-/// Worker and router processes on four emulated hosts. h1 serves mnist_cnn_1 and mnist_cnn_2, h2 (the host the test
-/// breaks) a second replica of mnist_cnn_1, h3 mnist_cnn_2's second replica and mnist_cnn_3; the router runs on a host
-/// of its own. A fault on h2 therefore leaves every member a healthy replica: the router can always keep its quorum.
+/// Worker and router processes on four emulated hosts. h1 serves all three members, h2 (the host the test breaks) a
+/// second replica of mnist_cnn_1, h3 second replicas of mnist_cnn_2 and mnist_cnn_3; the router runs on a host of its
+/// own. A fault on h2 leaves every member a healthy replica, and every member has two, so that an ejection never takes
+/// a member out altogether (a member's last replica is never ejected): the router can always keep its quorum.
 /// </summary>
 internal sealed class MultiHostCluster : IAsyncDisposable
 {
@@ -63,7 +64,7 @@ internal sealed class MultiHostCluster : IAsyncDisposable
 
     private async Task StartServersAsync()
     {
-        var workers = new[] { ("h1", "mnist_cnn_1,mnist_cnn_2"), ("h2", "mnist_cnn_1"), ("h3", "mnist_cnn_2,mnist_cnn_3") }
+        var workers = new[] { ("h1", "mnist_cnn_1,mnist_cnn_2,mnist_cnn_3"), ("h2", "mnist_cnn_1"), ("h3", "mnist_cnn_2,mnist_cnn_3") }
             .Select(w => StartWorker(w.Item1, w.Item2)).ToArray();
         await Task.WhenAll(workers.Select(w => w.WaitForLineAsync(l => l.StartsWith("EnsembleGrpc worker ready:", StringComparison.Ordinal))));
 
@@ -72,15 +73,15 @@ internal sealed class MultiHostCluster : IAsyncDisposable
               "ensembles": [ { "name": "mnist", "quorum": 2, "timeout_ms": 1000, "partial_after_ms": 100,
                 "members": [ { "name": "mnist_cnn_1", "endpoints": ["{{Endpoint("h1")}}", "{{Endpoint("h2")}}"] },
                              { "name": "mnist_cnn_2", "endpoints": ["{{Endpoint("h1")}}", "{{Endpoint("h3")}}"] },
-                             { "name": "mnist_cnn_3", "endpoints": ["{{Endpoint("h3")}}"] } ],
+                             { "name": "mnist_cnn_3", "endpoints": ["{{Endpoint("h1")}}", "{{Endpoint("h3")}}"] } ],
                 "arms": [ { "name": "bagging", "strategy": "bagging", "weight": 1 } ] } ] }
             """;
         var router = Topology["router"];
         Router = Track(ServerProcess.StartIn(router.Namespace, "EnsembleGrpc.Router.dll",
             "--config", _files.Write("routing.json", config), "--host", router.Address, "--port", $"{RouterPort}",
             "--watch", "false", "--state", "none", "--Router:Ejection:MaxEjectionMs", "2000",
-            // Floors above this shared machine's scheduling hiccups (tens of ms, hundreds under load), so that only the
-            // broken host is ejected: a healthy single-replica member out at the same time would cost the quorum.
+            // Floors above this shared machine's scheduling hiccups (tens of ms, hundreds under load), so that healthy
+            // hosts are rarely ejected beside the broken one.
             "--Router:Ejection:SlowCallFloorMs", "250", "--Router:Ejection:LatencyFloorMs", "250"));
         await Router.ListeningPortAsync();
         _channel = GrpcChannel.ForAddress($"http://{router.Address}:{RouterPort}");

@@ -61,8 +61,29 @@ internal sealed partial class NetnsTopology : IDisposable
             return $"'ip netns add' failed here (iproute2 missing or no permission): {error.Trim()}";
         }
 
-        ExternalCommand.TryRun("ip", "netns", "del", probe);
-        return null;
+        try
+        {
+            // The kernel must also offer what the topology is made of: a bridge and veth pairs.
+            (string What, string[] Args)[] needs =
+            [
+                ("a bridge", ["-n", probe, "link", "add", "br0", "type", "bridge"]),
+                ("a veth pair", ["-n", probe, "link", "add", "probe0", "type", "veth", "peer", "name", "probe1"]),
+            ];
+            foreach (var (what, args) in needs)
+            {
+                var (failed, _, why) = ExternalCommand.TryRun("ip", args);
+                if (failed != 0)
+                {
+                    return $"cannot create {what} in a namespace: {why.Trim()}";
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            ExternalCommand.TryRun("ip", "netns", "del", probe);
+        }
     }
 
     /// <summary>Builds the bridge and one host per role, hosts numbered .2, .3, ... in order; the client is .1.</summary>
