@@ -27,6 +27,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Errors => Snapshot(_errors);
 
+    /// <summary>Whether the process has ended (a crash, for a server that should still run).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The repository root: the first folder above the test assembly that holds EnsembleGrpc.sln.</summary>
     public static string RepositoryRoot()
     {
@@ -41,15 +44,29 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"No EnsembleGrpc.sln above {AppContext.BaseDirectory}");
     }
 
-    public static ServerProcess Start(string dll, params string[] args)
+    public static ServerProcess Start(string dll, params string[] args) => StartIn(null, dll, args);
+
+    /// <summary>
+    /// Like <see cref="Start"/>, inside the Linux network namespace <paramref name="netns"/> when given: <c>ip netns exec</c>
+    /// enters it and then execs dotnet, so the process id is the server's own.
+    /// </summary>
+    public static ServerProcess StartIn(string? netns, string dll, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot(),
         };
+        if (netns is not null)
+        {
+            foreach (var arg in (string[])["netns", "exec", netns, "dotnet"])
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var arg in args)
         {
@@ -81,7 +98,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The port from Kestrel's "Now listening on" line (text or JSON log).</summary>
+    /// <summary>The port from Kestrel's first "Now listening on" line (text or JSON log), on any IPv4 address.</summary>
     public async Task<int> ListeningPortAsync()
     {
         var line = await WaitForLineAsync(l => ListeningOn().IsMatch(l));
@@ -148,6 +165,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
+    [GeneratedRegex(@"Now listening on: http://\d+\.\d+\.\d+\.\d+:(\d+)")]
     private static partial Regex ListeningOn();
 }

@@ -73,6 +73,7 @@ public sealed class WorkerHost : IAsyncDisposable
         var app = builder.Build();
         app.Services.GetRequiredService<WorkerMetrics>();
         app.MapServerMetrics();
+        app.UseGrpcMessagePrefixCheck();
         app.MapGrpcService<InferenceService>();
         app.MapWorkerHealth();
         if (HttpEndpoint(app.Services) is not null)

@@ -100,6 +100,7 @@ public sealed class RouterHost : IAsyncDisposable
             app.Use(app.Services.GetRequiredService<RouterListeners>().FilterAsync);
         }
 
+        app.UseGrpcMessagePrefixCheck();
         app.MapGrpcService<RouterInferenceService>();
         app.MapGrpcService<RouterAdminService>();
         app.MapRouterHealth();

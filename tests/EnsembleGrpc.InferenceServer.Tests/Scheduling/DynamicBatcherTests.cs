@@ -195,10 +195,13 @@ public sealed class DynamicBatcherTests
     {
         await using var harness = new SchedulerHarness(new BatchingPolicy { MaxBatchSize = 1, Concurrency = 2 }, gated: true);
         var tasks = Enumerable.Range(0, 3).Select(i => harness.Scheduler.ScheduleAsync(harness.Request(1, i * 100)).AsTask()).ToArray();
-        await harness.Executor.Entered.WaitAsync(Timeout);
+        // Held at the gate: both slots busy and the third request waiting, exactly, before anything may finish.
+        await Eventually.WaitUntilAsync(() => harness.Executor.Executions == 2, "two executions entered", Timeout);
+        Assert.Equal(1, harness.Scheduler.QueuedCount);
+        Assert.Equal(2, harness.Executor.MaxConcurrent);
         harness.Executor.Open();
         await Task.WhenAll(tasks).WaitAsync(Timeout);
-        Assert.InRange(harness.Executor.MaxConcurrent, 1, 2);
+        Assert.Equal(2, harness.Executor.MaxConcurrent);
         Assert.Equal(3, harness.Executor.Executions);
     }
 

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using EnsembleGrpc.Datasets;
+using EnsembleGrpc.Protocol;
+using EnsembleGrpc.Protocol.Admin;
+using EnsembleGrpc.Router.Tests.Functional;
+using EnsembleGrpc.Router.Tests.Support;
+using Xunit.Abstractions;
+
+namespace EnsembleGrpc.Router.Tests.MultiHost;
+
+/// <summary>
+/// Worker hosts in network namespaces behind a router in its own, and faults on one worker host's link (delay, loss,
+/// partition): the router balances mnist_cnn_1 over its two replicas, ejects the faulty one and keeps answering, every
+/// request with a full or a flagged answer. The table of full, degraded and failed requests per phase is printed.
+/// </summary>
+public sealed class MultiHostFaultTests(ITestOutputHelper output)
+{
+    private const int PhaseRequests = 150;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    [NetnsFact]
+    public async Task With_faults_on_one_hosts_link_the_router_ejects_it_and_keeps_answering()
+    {
+        await using var cluster = await MultiHostCluster.StartAsync();
+        var faults = new LinkFaults(cluster.Topology);
+        var h2 = cluster.Topology["h2"];
+        var input = EgdsDataset.Load(Path.Combine(RepoPaths.Models, "data", "mnist-test.bin")).ToModelInput(0, 1);
+        var request = InferenceCalls.Fp32("mnist", input, 1);
+        var reports = new List<PhaseReport>();
+
+        reports.Add(await PhaseAsync(cluster, "baseline", "none", request, None, "-"));
+        foreach (var kind in new[] { LinkFaultKind.Delay, LinkFaultKind.Loss, LinkFaultKind.Partition })
+        {
+            faults.Apply(h2, kind);
+            int ejectionsBefore = Ejections(cluster);
+            // The partition phase goes on until the router has ejected the host (bounded by Patience).
+            Func<Task<bool>> more = kind == LinkFaultKind.Partition ? () => Task.FromResult(Ejections(cluster) == ejectionsBefore) : None;
+            var report = await PhaseAsync(cluster, kind.ToString().ToLowerInvariant(), faults.Describe(kind), request, more, "");
+            var (dropped, sent) = faults.Clear(h2);
+            reports.Add(report with { Link = kind == LinkFaultKind.Partition && !faults.HasNetem ? "link down" : $"{dropped}/{dropped + sent} pkts dropped" });
+        }
+
+        // After the partition: traffic until the router readmits the host (a probe answered in time), then a clean phase.
+        int readmitted = Lines(cluster, "readmitted");
+        reports.Add(await PhaseAsync(cluster, "recovery", "none (healed)", request, () => Task.FromResult(Lines(cluster, "readmitted") == readmitted), "-"));
+        reports.Add(await PhaseAsync(cluster, "healed", "none", request, None, "-"));
+
+        output.WriteLine($"multi-host faults on h2 ({cluster.FaultyEndpoint}, a replica of mnist_cnn_1); {ClosedLoopTraffic.Callers} callers, quorum 2, partial_after_ms 100; netem {(faults.HasNetem ? "available" : "missing")}");
+        output.WriteLine(PhaseReport.Header);
+        reports.ForEach(r => output.WriteLine(r.ToString()));
+
+        Assert.All(reports, r => Assert.Equal((r.Phase, 0), (r.Phase, r.Failed)));
+        // The slow replica gets fewer calls (power of two choices by calls in flight; a balanced pair is near 50%).
+        Assert.InRange(reports.Single(r => r.Phase == "delay").FaultyShare, 0, 0.35);
+        Assert.True(reports.Single(r => r.Phase == "partition").Ejections > 0, "the partitioned host was never ejected");
+        Assert.True(reports.Single(r => r.Phase == "healed").FaultyShare > 0, "the healed host got no calls again");
+        Assert.All(reports.Where(r => r.Phase is "baseline" or "healed"), r => Assert.InRange(r.FaultyShare, 0.2, 0.8));
+    }
+
+    /// <summary>At least <see cref="PhaseRequests"/> requests, in rounds of 40 while <paramref name="more"/> holds.</summary>
+    private static async Task<PhaseReport> PhaseAsync(MultiHostCluster cluster, string phase, string fault, ModelInferRequest request, Func<Task<bool>> more, string link)
+    {
+        var calls = await Calls(cluster);
+        int ejections = Ejections(cluster);
+        var outcomes = new List<CallOutcome>(await ClosedLoopTraffic.RunAsync(cluster.Client, request, PhaseRequests));
+        var watch = Stopwatch.StartNew();
+        while (await more())
+        {
+            Assert.True(watch.Elapsed < Patience, $"{phase}: the condition to end the phase did not come within {Patience.TotalSeconds} s");
+            outcomes.AddRange(await ClosedLoopTraffic.RunAsync(cluster.Client, request, 40));
+        }
+
+        var after = await Calls(cluster);
+        double total = after.All - calls.All;
+        return new PhaseReport(phase, fault, outcomes, total == 0 ? 0 : (after.Faulty - calls.Faulty) / total, Ejections(cluster) - ejections, link);
+    }
+
+    private static Task<bool> None() => Task.FromResult(false);
+
+    /// <summary>mnist_cnn_1's calls answered or failed, on all its replicas and on the faulty one.</summary>
+    private static async Task<(double All, double Faulty)> Calls(MultiHostCluster cluster)
+    {
+        var stats = await cluster.Admin.GetStatisticsAsync(new GetStatisticsRequest { Ensemble = "mnist" });
+        var endpoints = stats.Ensembles[0].Members.Single(m => m.Name == "mnist_cnn_1").Endpoints;
+        var faulty = endpoints.Single(e => e.Address == cluster.FaultyEndpoint);
+        return (endpoints.Sum(e => (double)(e.Successes + e.Failures)), faulty.Successes + faulty.Failures);
+    }
+
+    /// <summary>The router's EndpointEjected lines about the faulty host so far.</summary>
+    private static int Ejections(MultiHostCluster cluster) => Lines(cluster, "ejected for");
+
+    /// <summary>The router's log lines about the faulty host that contain <paramref name="text"/>.</summary>
+    private static int Lines(MultiHostCluster cluster, string text) =>
+        cluster.Router.Output.Count(l => l.Contains(cluster.FaultyEndpoint, StringComparison.Ordinal) && l.Contains(text, StringComparison.Ordinal));
+}
