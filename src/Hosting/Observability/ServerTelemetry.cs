@@ -53,7 +53,10 @@ public static class ServerTelemetry
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
                 .AddView(PrometheusNames.Rename)
-                .AddPrometheusExporter());
+                // The exporter answers scrapes within 300 ms of the last one from a cached copy by default: a scrape
+                // would then show counts older than requests already answered. Prometheus scrapes every few seconds,
+                // so collecting each time costs nothing worth that surprise.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         }
 
         if (recordTraces)
