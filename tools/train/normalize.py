@@ -3,7 +3,7 @@
 The members are trained on what this produces, and the foreign test sets are checked with it offline, so it must
 stay the same algorithm as the C# code: grayscale; background = median of the border ring; inversion when the mean
 is below the background (dark-on-light); contrast stretch (background -> 0, the 0.9 quantile of the pixels above
-Otsu's threshold -> 255); ink = 8-connected components above Otsu's threshold, specks (< 8% of the largest area)
+Otsu's threshold -> 255); ink = 8-connected components above Otsu's threshold, specks (< 15% of the largest area)
 dropped and pixels away from kept ink cleared; the ink's box scaled to fit 20x20 (area resampling when shrinking,
 bilinear when growing); the peak brought to 255; placed in 28x28 with its centre of mass at (14, 14) as near
 as the ink fits inside.
@@ -17,7 +17,7 @@ BOX_SIDE = 20
 CENTRE = 14.0
 MIN_INK_CONTRAST = 8
 INK_QUANTILE = 0.9
-SPECK_PERCENT = 8
+SPECK_PERCENT = 15
 STEPS = ("invert", "contrast", "denoise", "box", "center")
 
 

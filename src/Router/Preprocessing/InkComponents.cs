@@ -8,7 +8,7 @@ namespace EnsembleGrpc.Router.Preprocessing;
 public static class InkComponents
 {
     /// <summary>A component this small relative to the largest (in percent of its area) is a speck.</summary>
-    public const int SpeckPercent = 8;
+    public const int SpeckPercent = 15;
 
     /// <summary>
     /// Labels the ink of <paramref name="gray"/> (bins above <paramref name="threshold"/>) into the workspace's labels and
