@@ -184,6 +184,8 @@ public sealed class ImagePreprocessor
             inverted += DigitNormalizer.Normalize(image, height, width, c, steps, ws, target) ? 1 : 0;
         }
 
+        ws.Trim();
+
         return PreprocessResult.Ok(new ModelInput(data, batch), inverted);
     }
 

@@ -10,6 +10,12 @@ public sealed class NormalizerWorkspace
     [ThreadStatic]
     private static NormalizerWorkspace? t_current;
 
+    /// <summary>
+    /// Buffers for images up to this many pixels are kept between requests; larger ones (up to 2048×2048, about 70 MB
+    /// of buffers) are dropped after the request by <see cref="Trim"/>, so that every pool thread does not keep them.
+    /// </summary>
+    public const int RetainedPixels = 512 * 512;
+
     private float[] _temp = new float[28 * 28];
 
     public static NormalizerWorkspace ForThread => t_current ??= new NormalizerWorkspace();
@@ -60,6 +66,28 @@ public sealed class NormalizerWorkspace
         }
 
         return Square;
+    }
+
+    /// <summary>Drops buffers grown past <see cref="RetainedPixels"/>; they are made again when needed.</summary>
+    public void Trim()
+    {
+        if (Gray.Length > RetainedPixels)
+        {
+            Gray = new float[28 * 28];
+            Labels = new int[28 * 28];
+            Stack = new int[28 * 28];
+            Near = new byte[28 * 28];
+        }
+
+        if (Square.Length > RetainedPixels)
+        {
+            Square = new float[28 * 28];
+        }
+
+        if (_temp.Length > RetainedPixels)
+        {
+            _temp = new float[28 * 28];
+        }
     }
 
     /// <summary>The resampler's intermediate buffer, at least <paramref name="length"/> long.</summary>

@@ -163,6 +163,22 @@ public sealed class DigitNormalizationTests
     }
 
     [Fact]
+    public void A_warm_preprocessor_allocates_little_more_than_the_output()
+    {
+        var tensor = ImagePreprocessorTests.Raw("UINT8", [4, 96, 96], [.. Enumerable.Range(0, 4).SelectMany(_ => Draw(96, 96, Seven, 5, 20, 230))]);
+        _preprocessor.Preprocess(tensor, 8);
+        _preprocessor.Preprocess(tensor, 8);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var result = _preprocessor.Preprocess(tensor, 8);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The output tensor is 4 × 784 floats (12.5 KB); the rest is a few small objects, no image-sized buffers.
+        Assert.Equal(4, result.Inverted);
+        Assert.InRange(allocated, 4 * 784 * sizeof(float), 4 * 784 * sizeof(float) + 2048);
+    }
+
+    [Fact]
     public void Skipping_inversion_leaves_dark_on_light_as_sent()
     {
         var paper = Draw(28, 28, Seven, 3, ink: 0, paper: 255);
