@@ -99,31 +99,16 @@ public sealed class ImagePreprocessor
     private static PreprocessResult FromImages(ImageTensor tensor, int maxBatchSize, PreprocessSteps steps)
     {
         var shape = tensor.Shape;
-        if (shape.Count is not (3 or 4))
+        string? shapeError = ImageShapeError(shape, maxBatchSize);
+        if (shapeError is not null)
         {
-            return Invalid(tensor, maxBatchSize, "a UINT8 input must have shape [N,H,W] or [N,H,W,C]");
-        }
-
-        long channels = shape.Count == 4 ? shape[3] : 1;
-        if (channels is not (1 or 3 or 4))
-        {
-            return Invalid(tensor, maxBatchSize, $"{channels} channels are not accepted");
-        }
-
-        if (shape[1] < MinSide || shape[1] > MaxSide || shape[2] < MinSide || shape[2] > MaxSide)
-        {
-            return Invalid(tensor, maxBatchSize, $"image size {shape[1]}×{shape[2]} is out of range");
-        }
-
-        if (shape[0] < 1 || shape[0] > maxBatchSize)
-        {
-            return Invalid(tensor, maxBatchSize, $"batch size {shape[0]} is out of range 1..{maxBatchSize} (the ensemble's max batch size, no larger than any member model's max_batch_size)");
+            return Invalid(tensor, maxBatchSize, shapeError);
         }
 
         int batch = (int)shape[0];
         int height = (int)shape[1];
         int width = (int)shape[2];
-        int c = (int)channels;
+        int c = shape.Count == 4 ? (int)shape[3] : 1;
         long needed = (long)batch * height * width * c;
         if (needed > Array.MaxLength)
         {
@@ -169,6 +154,30 @@ public sealed class ImagePreprocessor
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>What is wrong with a UINT8 shape, or null.</summary>
+    private static string? ImageShapeError(IReadOnlyList<long> shape, int maxBatchSize)
+    {
+        if (shape.Count is not (3 or 4))
+        {
+            return "a UINT8 input must have shape [N,H,W] or [N,H,W,C]";
+        }
+
+        long channels = shape.Count == 4 ? shape[3] : 1;
+        if (channels is not (1 or 3 or 4))
+        {
+            return $"{channels} channels are not accepted";
+        }
+
+        if (shape[1] < MinSide || shape[1] > MaxSide || shape[2] < MinSide || shape[2] > MaxSide)
+        {
+            return $"image size {shape[1]}×{shape[2]} is out of range";
+        }
+
+        return shape[0] < 1 || shape[0] > maxBatchSize
+            ? $"batch size {shape[0]} is out of range 1..{maxBatchSize} (the ensemble's max batch size, no larger than any member model's max_batch_size)"
+            : null;
     }
 
     private static PreprocessResult Normalize(ReadOnlySpan<byte> pixels, int batch, int height, int width, int c, PreprocessSteps steps)
