@@ -1,4 +1,4 @@
-"""The member CNN: architecture, seeded bootstrap training, float32 inference and ONNX export."""
+"""The member CNNs: architectures, seeded bootstrap training, float32 inference and ONNX export."""
 
 import numpy as np
 import onnx
@@ -10,17 +10,35 @@ INPUT_NAME = "input"
 OUTPUT_NAME = "probabilities"
 
 
-def build_model():
-    """Conv32 -> pool -> Conv64 -> pool -> Dense64 -> Dense10 -> Softmax; softmax is part of the graph
-    so the served model returns probabilities and the aggregators never need logits."""
-    return nn.Sequential(
-        nn.Conv2d(1, 32, kernel_size=3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, kernel_size=3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(64 * 5 * 5, 64), nn.ReLU(),
-        nn.Linear(64, 10),
-        nn.Softmax(dim=1),
-    )
+def _base():
+    """Conv32 3x3 -> pool -> Conv64 3x3 -> pool -> Dense64 -> Dense10."""
+    return [nn.Conv2d(1, 32, kernel_size=3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, kernel_size=3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 5 * 5, 64), nn.ReLU(), nn.Linear(64, 10)]
+
+
+def _wide5():
+    """Larger receptive fields: Conv24 5x5 (same) -> pool -> Conv48 5x5 -> pool -> Dense96 -> Dense10."""
+    return [nn.Conv2d(1, 24, kernel_size=5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(24, 48, kernel_size=5), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(48 * 5 * 5, 96), nn.ReLU(), nn.Linear(96, 10)]
+
+
+def _deep():
+    """Three convolutions: Conv16 3x3 (same) -> pool -> Conv32 3x3 (same) -> Conv64 3x3 -> pool -> Dense64 -> Dense10."""
+    return [nn.Conv2d(1, 16, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, kernel_size=3, padding=1), nn.ReLU(),
+            nn.Conv2d(32, 64, kernel_size=3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 6 * 6, 64), nn.ReLU(), nn.Linear(64, 10)]
+
+
+ARCHITECTURES = {"base": _base, "wide5": _wide5, "deep": _deep}
+
+
+def build_model(architecture="base"):
+    """The architecture's layers then Softmax: the served model returns probabilities and the aggregators never
+    need logits."""
+    return nn.Sequential(*ARCHITECTURES[architecture](), nn.Softmax(dim=1))
 
 
 def bootstrap_indices(count, seed):
@@ -28,22 +46,24 @@ def bootstrap_indices(count, seed):
     return np.random.default_rng(seed).integers(0, count, size=count)
 
 
-def train_member(x_train, y_train, seed, epochs, batch_size, learning_rate):
-    """Train one member on a bootstrap sample of (x_train, y_train); fully seeded.
+def train_member(epoch_data, seed, epochs, batch_size, learning_rate, architecture="base", decay_last=0):
+    """Train one member; fully seeded. epoch_data(epoch) gives that epoch's (float32 inputs, int64 targets)
+    tensors (the same every epoch without augmentation). The last `decay_last` epochs run at a tenth of the rate.
 
     The loss is cross-entropy on the logits (every layer but the final Softmax), which is the
     numerically stable form of the NLL of the exported probabilities.
     """
     torch.manual_seed(seed)
-    sample = bootstrap_indices(len(y_train), seed)
-    inputs = torch.from_numpy(x_train[sample])
-    targets = torch.from_numpy(y_train[sample].astype(np.int64))
-    model = build_model()
+    model = build_model(architecture)
     logits = model[:-1]
     optimiser = torch.optim.Adam(model.parameters(), lr=learning_rate)
     shuffle = torch.Generator().manual_seed(seed)
     model.train()
-    for _ in range(epochs):
+    for epoch in range(epochs):
+        if epoch == epochs - decay_last:
+            for group in optimiser.param_groups:
+                group["lr"] = learning_rate / 10
+        inputs, targets = epoch_data(epoch)
         order = torch.randperm(len(targets), generator=shuffle)
         for start in range(0, len(order), batch_size):
             batch = order[start:start + batch_size]
@@ -53,6 +73,14 @@ def train_member(x_train, y_train, seed, epochs, batch_size, learning_rate):
             optimiser.step()
     model.eval()
     return model
+
+
+def fixed_epochs(x_train, y_train, seed):
+    """epoch_data for plain bootstrap training: one bootstrap sample, the same tensors every epoch."""
+    sample = bootstrap_indices(len(y_train), seed)
+    inputs = torch.from_numpy(x_train[sample])
+    targets = torch.from_numpy(y_train[sample].astype(np.int64))
+    return lambda epoch: (inputs, targets)
 
 
 def predict(model, x, batch_size=500):

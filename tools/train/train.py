@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+import augment
 import cnn
 import datasets
 import ensembles
@@ -20,6 +21,18 @@ import repository
 import stacker
 
 SPLIT_SIZES = (7000, 1000, 2000)
+# Digits rendered from the training font families, added to every augmented member's training set.
+FONT_DIGITS = 1000
+
+
+@dataclass(frozen=True)
+class MemberRecipe:
+    """How one member is trained: seed (bootstrap, init, shuffling, augmentation), architecture (cnn.ARCHITECTURES)
+    and augmentation mix (augment.MIXES; None: the plain bootstrap sample, unnormalised)."""
+
+    seed: int
+    architecture: str = "base"
+    mix: str | None = None
 REFERENCE_IMAGES = 8
 # Smallest top-1 minus top-2 probability gap that cannot flip between torch and ONNX Runtime kernels.
 SAFE_MARGIN = 1e-4
@@ -33,6 +46,9 @@ class Family:
     load: Callable
     test_file: str
     reference_file: str
+    recipes: tuple
+    # torch threads: results depend on them; MNIST shares a 2-core machine, Fashion keeps its committed weights.
+    threads: int
 
     def member(self, number):
         """Name of the number-th CNN member (1-based)."""
@@ -44,13 +60,19 @@ class Family:
         return f"{self.key}_stacker"
 
 
-def families(work_dir):
+# Diverse members (architecture, seed, augmentation mix), so that the ensemble beats the best of them.
+MNIST_RECIPES = (MemberRecipe(1, "base", "balanced"), MemberRecipe(2, "wide5", "geometric"),
+                 MemberRecipe(3, "deep", "photometric"))
+
+
+def families(work_dir, args):
     """The data sets the pipeline knows, keyed by command-line name."""
     return {
         "mnist": Family("mnist", lambda: datasets.load_mnist(work_dir),
-                        "mnist-test.bin", "reference-outputs.json"),
+                        "mnist-test.bin", "reference-outputs.json", MNIST_RECIPES, 1),
         "fashion": Family("fashion", datasets.load_fashion,
-                          "fashion-test.bin", "fashion-reference-outputs.json"),
+                          "fashion-test.bin", "fashion-reference-outputs.json",
+                          tuple(MemberRecipe(seed) for seed in args.member_seeds), 2),
     }
 
 
@@ -63,15 +85,19 @@ def parse_args(argv):
     parser.add_argument("--datasets", nargs="+", choices=["mnist", "fashion"], default=["mnist", "fashion"])
     parser.add_argument("--split-seed", type=int, default=20261122)
     parser.add_argument("--member-seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=10, help="epochs of a member without augmentation")
+    parser.add_argument("--augmented-epochs", type=int, default=12,
+                        help="epochs of an augmented member (each sees freshly augmented data)")
+    parser.add_argument("--limit-train", type=int, default=0,
+                        help="train augmented members on only this many digits (timing runs; 0: all)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     return parser.parse_args(argv)
 
 
-def configure_torch():
-    """Two cores, deterministic kernels: reruns give the same weights on the same machine."""
-    torch.set_num_threads(2)
+def configure_torch(threads):
+    """A fixed thread count and deterministic kernels: reruns give the same weights on the same machine."""
+    torch.set_num_threads(threads)
     torch.use_deterministic_algorithms(True)
 
 
@@ -88,28 +114,73 @@ def warn_if_borderline(name, probabilities):
         print(f"  warning: {name} has a test prediction with top-2 margin {margin:.2e}", file=sys.stderr)
 
 
+def augmented_epochs(images_u8, labels, recipe, limit):
+    """epoch_data for an augmented member: its bootstrap sample of the MNIST train split plus font digits from the
+    training families, freshly augmented every epoch (seeded by member and epoch) and normalised like the router."""
+    sample = cnn.bootstrap_indices(len(labels), recipe.seed)[:limit or None]
+    fonts, font_labels = augment.font_digits(FONT_DIGITS, np.random.default_rng([recipe.seed, 1000]))
+    images = np.concatenate([images_u8[sample], fonts])
+    targets = torch.from_numpy(np.concatenate([labels[sample], font_labels]).astype(np.int64))
+    mix = augment.MIXES[recipe.mix]
+
+    def epoch_data(epoch):
+        started = time.monotonic()
+        inputs = augment.augmented_inputs(images, np.random.default_rng([recipe.seed, epoch]), mix)
+        print(f"    epoch {epoch + 1}: {len(inputs)} augmented in {time.monotonic() - started:.0f} s", flush=True)
+        return torch.from_numpy(inputs), targets
+
+    return epoch_data
+
+
 def train_members(family, args, source, split, parts):
     """Train, export and describe each CNN member; returns {name: (val probs, test probs, config)}."""
     x_train, y_train = parts["train"]
     results = {}
-    for number, seed in enumerate(args.member_seeds, start=1):
+    for number, recipe in enumerate(family.recipes, start=1):
         name = family.member(number)
         started = time.monotonic()
-        model = cnn.train_member(x_train, y_train, seed, args.epochs, args.batch_size, args.learning_rate)
+        if recipe.mix is None:
+            model = cnn.train_member(cnn.fixed_epochs(x_train, y_train, recipe.seed), recipe.seed, args.epochs,
+                                     args.batch_size, args.learning_rate, recipe.architecture)
+            epochs = args.epochs
+        else:
+            epochs = args.augmented_epochs
+            model = cnn.train_member(augmented_epochs(parts["train_u8"], y_train, recipe, args.limit_train),
+                                     recipe.seed, epochs, args.batch_size, args.learning_rate, recipe.architecture,
+                                     decay_last=max(1, epochs // 6))
         cnn.export(model, repository.model_path(args.models_dir, name))
         validation = cnn.predict(model, parts["validation"][0])
         test = cnn.predict(model, parts["test"][0])
         warn_if_borderline(name, test)
         training = repository.training_block(
-            dataset_label(source), split, SPLIT_SIZES, seed, True, args.epochs,
+            dataset_label(source), split, part_counts(parts), recipe.seed, True, epochs,
             (validation.argmax(axis=1), parts["validation"][1]), (test.argmax(axis=1), parts["test"][1]))
+        describe_recipe(training, recipe, parts)
         config = repository.write_config(
             args.models_dir, name, [repository.tensor(cnn.INPUT_NAME, [-1, 1, 28, 28])], source.labels, training)
         results[name] = (validation, test, config)
-        print(f"  {name}: seed {seed}, {time.monotonic() - started:.0f} s, "
-              f"validation {training['validation_accuracy']:.4f}, test {training['test_accuracy']:.4f} "
-              f"({training['test_correct']}/{len(test)})")
+        extra = ""
+        if "test_normalized" in parts:
+            normalized = cnn.predict(model, parts["test_normalized"][0]).argmax(axis=1)
+            extra = f", test normalised like the router {np.mean(normalized == parts['test'][1]):.4f}"
+        print(f"  {name}: seed {recipe.seed}, {recipe.architecture}, {recipe.mix or 'no augmentation'}, "
+              f"{time.monotonic() - started:.0f} s, validation {training['validation_accuracy']:.4f}, "
+              f"test {training['test_accuracy']:.4f} ({training['test_correct']}/{len(test)}){extra}", flush=True)
     return results
+
+
+def part_counts(parts):
+    """(train, validation, test) sizes as the configs record them."""
+    return tuple(len(parts[name][1]) for name in ("train", "validation", "test"))
+
+
+def describe_recipe(training, recipe, parts):
+    """Architecture and augmentation in the config's training block (augmented members only)."""
+    if recipe.mix is not None:
+        training["architecture"] = recipe.architecture
+        training["augmentation"] = {
+            "mix": recipe.mix, "font_digits": FONT_DIGITS, "normalized": "tools/train/normalize.py",
+            "validation": parts["validation_note"]}
 
 
 def train_stacker(family, args, source, split, parts, members):
@@ -122,7 +193,7 @@ def train_stacker(family, args, source, split, parts, members):
     test = stacker.predict(weights_t, bias, test_features)
     warn_if_borderline(family.stacker, test)
     training = repository.training_block(
-        dataset_label(source), split, SPLIT_SIZES, 0, False, 0,
+        dataset_label(source), split, part_counts(parts), 0, False, 0,
         (stacker.predict(weights_t, bias, validation_features).argmax(axis=1), parts["validation"][1]),
         (test.argmax(axis=1), parts["test"][1]))
     inputs = [repository.tensor(stacker.INPUT_NAME, [-1, validation_features.shape[1]])]
@@ -186,16 +257,35 @@ def dataset_label(source):
 
 
 def load_parts(family, args, source, split):
-    """float32 inputs and labels per part; the test part is read back from the committed file."""
+    """float32 inputs and labels per part; the test part is read back from the committed file.
+
+    Augmented families (MNIST) also keep the uint8 train images (augmented per epoch), validate on the validation
+    digits normalised like the router plus one augmented copy of each (the stacker and the boosting weights should
+    know how the members do on what users send), and report the test split normalised like the router beside the
+    plain test figure the configs record (FP32 clients send the test file as it is).
+    """
     test_path = args.models_dir / "data" / family.test_file
     datasets.write_bin(test_path, *datasets.part(source, split, "test"))
     parts = {}
     for name in ("train", "validation"):
         images, labels = datasets.part(source, split, name)
         parts[name] = (datasets.to_float(images), labels)
+        parts[name + "_u8"] = images
     images, labels = datasets.read_bin(test_path)
     parts["test"] = (datasets.to_float(images), labels)
+    if any(recipe.mix for recipe in family.recipes):
+        images, labels = parts["validation_u8"], parts["validation"][1]
+        augmented = augment.augmented_inputs(images, np.random.default_rng(args.split_seed), augment.MIXES["balanced"])
+        parts["validation"] = (np.concatenate([augment.normalized_inputs(images), augmented]),
+                               np.concatenate([labels, labels]))
+        parts["validation_note"] = "validation digits normalised, then once more augmented (balanced mix)"
+        parts["test_normalized"] = (augment.normalized_inputs(images_u8(test_path)), parts["test"][1])
     return parts
+
+
+def images_u8(path):
+    """The uint8 images of an EGDS file."""
+    return datasets.read_bin(path)[0]
 
 
 def run_family(family, args):
@@ -217,10 +307,10 @@ def run_family(family, args):
 def main(argv):
     """Retrain every requested data set's models into --models-dir."""
     args = parse_args(argv)
-    configure_torch()
     started = time.monotonic()
-    known = families(args.work_dir)
+    known = families(args.work_dir, args)
     for key in args.datasets:
+        configure_torch(known[key].threads)
         run_family(known[key], args)
     print(f"done in {time.monotonic() - started:.0f} s")
 

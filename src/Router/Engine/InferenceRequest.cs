@@ -21,6 +21,12 @@ public sealed record InferenceRequest
     /// <summary>A strategy the client asked for by name (overrides the traffic assignment); null for none.</summary>
     public string? Strategy { get; init; }
 
+    /// <summary>
+    /// Normalisation steps to skip for UINT8 images, as the client wrote them (parameter
+    /// <see cref="PreprocessStepsParser.ParameterName"/>); null for none.
+    /// </summary>
+    public string? PreprocessSkip { get; init; }
+
     /// <summary>Sticky routing key; null for none.</summary>
     public string? RoutingKey { get; init; }
 

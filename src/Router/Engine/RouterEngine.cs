@@ -115,7 +115,13 @@ public sealed class RouterEngine(
             return InferenceOutcome.Failed(RouterError.InvalidInput, request.TensorError ?? "the request has no input tensor.", ensemble);
         }
 
-        var preprocessed = preprocessor.Preprocess(request.Tensor, ensemble.MaxBatchSize);
+        var steps = PreprocessStepsParser.Parse(request.PreprocessSkip, out string? badSteps);
+        if (steps is null)
+        {
+            return InferenceOutcome.Failed(RouterError.InvalidInput, badSteps!, ensemble);
+        }
+
+        var preprocessed = preprocessor.Preprocess(request.Tensor, ensemble.MaxBatchSize, steps.Value);
         if (preprocessed.Input is not { } input)
         {
             return InferenceOutcome.Failed(RouterError.InvalidInput, preprocessed.Error!, ensemble);

@@ -9,6 +9,9 @@ public static class ResponseParameters
     /// <summary>Request: the strategy to use (overrides the split). Response: the strategy that produced the answer.</summary>
     public const string EnsembleStrategy = "ensemble_strategy";
 
+    /// <summary>Request: UINT8 normalisation steps to skip (config/README.md, "Preprocessing").</summary>
+    public const string PreprocessSkip = Preprocessing.PreprocessStepsParser.ParameterName;
+
     /// <summary>Request: the sticky routing key (also accepted as metadata <see cref="RoutingKeyHeader"/>).</summary>
     public const string RoutingKey = "routing_key";
 

@@ -94,6 +94,7 @@ public sealed partial class RouterInferenceService(
             Tensor = outputsError is null ? tensor : null,
             TensorError = tensorError ?? outputsError,
             Strategy = InferRequestMapper.StringParameter(request, ResponseParameters.EnsembleStrategy),
+            PreprocessSkip = InferRequestMapper.StringParameter(request, ResponseParameters.PreprocessSkip),
             RoutingKey = InferRequestMapper.StringParameter(request, ResponseParameters.RoutingKey) ?? context.RequestHeaders.GetValue(ResponseParameters.RoutingKeyHeader),
             Id = request.Id,
             Arrival = arrival,

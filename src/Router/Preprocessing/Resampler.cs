@@ -1,89 +1,50 @@
 namespace EnsembleGrpc.Router.Preprocessing;
 
 /// <summary>
-/// Separable resize of a grayscale image: area averaging along an axis that shrinks (every source pixel counts, so
-/// thin strokes survive), bilinear along an axis that grows. Weights are computed per axis, then applied to rows and
-/// columns.
+/// Separable resize of a region of a grayscale image into a destination, with the weights of <see cref="AxisWeights"/>
+/// (area when shrinking, bilinear when growing): rows first into the workspace's temporary buffer, then columns.
+/// Allocates nothing once the workspace has grown to the largest image seen.
 /// </summary>
 public static class Resampler
 {
-    public static float[] Resize(ReadOnlySpan<float> source, int height, int width, int outHeight, int outWidth)
+    public static void Resize(ReadOnlySpan<float> source, int stride, InkBox region, Span<float> destination, int outHeight, int outWidth, NormalizerWorkspace ws)
     {
-        if (height == outHeight && width == outWidth)
+        ws.Columns.Compute(region.Width, outWidth);
+        ws.Rows.Compute(region.Height, outHeight);
+        var temp = ws.ResizeTemp(region.Height * outWidth);
+        for (int y = 0; y < region.Height; y++)
         {
-            return source.ToArray();
-        }
-
-        var columns = Weights(width, outWidth);
-        var rows = Weights(height, outHeight);
-        // Horizontal pass: height × outWidth.
-        var temp = new float[height * outWidth];
-        for (int y = 0; y < height; y++)
-        {
-            var row = source.Slice(y * width, width);
+            var row = source.Slice((region.Y + y) * stride + region.X, region.Width);
             for (int x = 0; x < outWidth; x++)
             {
+                var weights = ws.Columns.Weights(x);
+                int start = ws.Columns.Start(x);
                 float sum = 0;
-                foreach (var (index, weight) in columns[x])
+                for (int k = 0; k < weights.Length; k++)
                 {
-                    sum += row[index] * weight;
+                    sum += row[start + k] * weights[k];
                 }
 
                 temp[y * outWidth + x] = sum;
             }
         }
 
-        // Vertical pass: outHeight × outWidth.
-        var result = new float[outHeight * outWidth];
+        var output = destination[..(outHeight * outWidth)];
+        output.Clear();
         for (int y = 0; y < outHeight; y++)
         {
-            foreach (var (index, weight) in rows[y])
+            var weights = ws.Rows.Weights(y);
+            int start = ws.Rows.Start(y);
+            var target = output.Slice(y * outWidth, outWidth);
+            for (int k = 0; k < weights.Length; k++)
             {
+                var from = temp.Slice((start + k) * outWidth, outWidth);
+                float w = weights[k];
                 for (int x = 0; x < outWidth; x++)
                 {
-                    result[y * outWidth + x] += temp[index * outWidth + x] * weight;
+                    target[x] += from[x] * w;
                 }
             }
         }
-
-        return result;
-    }
-
-    /// <summary>For every output index, the source indices and weights (summing to 1) that make it.</summary>
-    internal static (int Index, float Weight)[][] Weights(int size, int outSize)
-    {
-        var weights = new (int, float)[outSize][];
-        double scale = (double)size / outSize;
-        for (int o = 0; o < outSize; o++)
-        {
-            if (scale >= 1)
-            {
-                // Area: the source interval [o·s, (o+1)·s) with fractional coverage at both ends.
-                double start = o * scale;
-                double end = (o + 1) * scale;
-                var taps = new List<(int, float)>();
-                for (int i = (int)Math.Floor(start); i < Math.Min(size, (int)Math.Ceiling(end)); i++)
-                {
-                    double overlap = Math.Min(end, i + 1) - Math.Max(start, i);
-                    if (overlap > 1e-9)
-                    {
-                        taps.Add((i, (float)(overlap / scale)));
-                    }
-                }
-
-                weights[o] = [.. taps];
-            }
-            else
-            {
-                // Bilinear with pixel centres aligned (as OpenCV/PIL), clamped at the edges.
-                double x = Math.Clamp((o + 0.5) * scale - 0.5, 0, size - 1);
-                int i0 = (int)Math.Floor(x);
-                int i1 = Math.Min(i0 + 1, size - 1);
-                float f = (float)(x - i0);
-                weights[o] = i0 == i1 ? [(i0, 1f)] : [(i0, 1 - f), (i1, f)];
-            }
-        }
-
-        return weights;
     }
 }

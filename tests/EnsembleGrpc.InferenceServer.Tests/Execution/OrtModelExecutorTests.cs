@@ -19,7 +19,9 @@ public sealed class OrtModelExecutorTests
         for (var r = 0; r < 3; r++)
         {
             Assert.Equal(1f, probabilities.AsSpan(r * 10, 10).ToArray().Sum(), 1e-4f);
-            Assert.Equal(Split.Labels[r], Tensors.ArgMax(probabilities.AsSpan(r * 10, 10)));
+            // The class the pipeline's own float32 math predicts (reference-outputs.json), not the label: the executor
+            // must reproduce the model, whose accuracy is the pipeline's business.
+            Assert.Equal(Tensors.ArgMax(Executors.Reference.Value.Members["mnist_cnn_1"][r]), Tensors.ArgMax(probabilities.AsSpan(r * 10, 10)));
         }
     }
 

@@ -24,6 +24,12 @@ public sealed class ProtocolFunctionalTests(RouterCluster cluster)
         var uints = Typed("image", "UINT8", [Batch, 28, 28], c => c.UintContents.AddRange(pixels.Select(p => (uint)p)));
         var bytes = Typed("image", "UINT8", [Batch, 28, 28, 1], c => c.BytesContents.Add(ByteString.CopyFrom(pixels)));
 
+        // Skipping every normalisation step makes the UINT8 images the same tensor as the FP32 ones.
+        foreach (var request in new[] { uints, bytes })
+        {
+            request.Parameters["preprocess_skip"] = new InferParameter { StringParam = "all" };
+        }
+
         foreach (var request in new[] { fp32, uints, bytes })
         {
             var response = await Infer(request);
@@ -42,12 +48,15 @@ public sealed class ProtocolFunctionalTests(RouterCluster cluster)
         var shortContents = Typed("input", "FP32", [1, 1, 28, 28], c => c.Fp32Contents.AddRange(new float[10]));
         var tooBright = Typed("image", "UINT8", [1, 28, 28], c => c.UintContents.AddRange(Enumerable.Repeat(300u, 784)));
         var unknown = Typed("pixels", "FP32", [1, 1, 28, 28], c => c.Fp32Contents.AddRange(new float[784]));
+        var badSteps = Typed("image", "UINT8", [1, 28, 28], c => c.UintContents.AddRange(new uint[784]));
+        badSteps.Parameters["preprocess_skip"] = new InferParameter { StringParam = "box,blur" };
 
         foreach (var (request, message) in new[]
         {
             (mixed, "has typed contents but the request uses raw_input_contents"),
             (shortContents, "fp32_contents hold 10 values, the shape needs 784"),
             (tooBright, "uint_contents value 300 at flat index 0 does not fit UINT8 (0..255)"),
+            (badSteps, "parameter preprocess_skip 'box,blur': unknown step 'blur'; accepted: a comma-separated list of invert, contrast, denoise, box, center, or 'all', or 'none'"),
             (unknown, "input 'pixels' is not an input of the ensemble; inputs: 'input' (FP32 [N,1,28,28], values pixel/255 in [0, 1]) or 'image' (UINT8"),
         })
         {

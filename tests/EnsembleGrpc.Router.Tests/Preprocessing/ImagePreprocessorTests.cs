@@ -18,11 +18,11 @@ public sealed class ImagePreprocessorTests
     }
 
     [Fact]
-    public void Light_on_dark_uint8_is_scaled_only()
+    public void With_every_step_skipped_a_light_on_dark_28x28_image_is_only_scaled()
     {
         var digit = Digit();
 
-        var result = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28], digit), 8);
+        var result = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28], digit), 8, PreprocessSteps.None);
 
         Assert.Equal(0, result.Inverted);
         Assert.Equal(digit.Select(p => p / 255f), result.Input!.Data);
@@ -34,14 +34,14 @@ public sealed class ImagePreprocessorTests
         var digit = Digit();
         var inverted = digit.Select(p => (byte)(255 - p)).ToArray();
 
-        var result = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28], inverted), 8);
+        var result = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28], inverted), 8, PreprocessSteps.Invert);
 
         Assert.Equal(1, result.Inverted);
         AssertClose(digit, result.Input!.Data, 1e-6f);
     }
 
     [Fact]
-    public void A_56x56_image_is_resized_back_to_the_digit()
+    public void Without_the_box_step_a_56x56_image_is_resized_back_to_the_digit()
     {
         var digit = Digit();
         var big = new byte[56 * 56];
@@ -53,18 +53,18 @@ public sealed class ImagePreprocessorTests
             }
         }
 
-        var result = _preprocessor.Preprocess(Raw("UINT8", [1, 56, 56], big), 8);
+        var result = _preprocessor.Preprocess(Raw("UINT8", [1, 56, 56], big), 8, PreprocessSteps.None);
 
         AssertClose(digit, result.Input!.Data, 1e-5f);
     }
 
     [Fact]
-    public void A_14x14_image_is_upscaled_bilinearly()
+    public void Without_the_box_step_a_14x14_image_is_upscaled_bilinearly()
     {
         var small = new byte[14 * 14];
         small[7 * 14 + 7] = 255;
 
-        var result = _preprocessor.Preprocess(Raw("UINT8", [1, 14, 14], small), 8);
+        var result = _preprocessor.Preprocess(Raw("UINT8", [1, 14, 14], small), 8, PreprocessSteps.None);
 
         var data = result.Input!.Data;
         Assert.True(data.Max() is > 0.2f and <= 1f);
@@ -82,9 +82,9 @@ public sealed class ImagePreprocessorTests
         // Black ink on a transparent background (alpha = ink): composited over white it is dark-on-light, then inverted.
         var rgbaInk = digit.SelectMany(p => new byte[] { 0, 0, 0, p }).ToArray();
 
-        var fromRgb = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28, 3], rgb), 8);
-        var fromOpaque = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28, 4], rgbaOpaque), 8);
-        var fromInk = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28, 4], rgbaInk), 8);
+        var fromRgb = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28, 3], rgb), 8, PreprocessSteps.Invert);
+        var fromOpaque = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28, 4], rgbaOpaque), 8, PreprocessSteps.Invert);
+        var fromInk = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28, 4], rgbaInk), 8, PreprocessSteps.Invert);
 
         AssertClose(digit, fromRgb.Input!.Data, 1e-4f);
         AssertClose(digit, fromOpaque.Input!.Data, 1e-4f);
@@ -93,12 +93,15 @@ public sealed class ImagePreprocessorTests
     }
 
     [Fact]
-    public void Typed_uint_contents_work_like_raw()
+    public void Typed_uint_and_bytes_contents_work_like_raw()
     {
         var digit = Digit();
-        var tensor = new ImageTensor { Datatype = "UINT8", Shape = [1, 28, 28], UintContents = digit.Select(p => (uint)p).ToArray() };
+        var uints = new ImageTensor { Datatype = "UINT8", Shape = [1, 28, 28], UintContents = digit.Select(p => (uint)p).ToArray() };
+        var bytes = new ImageTensor { Datatype = "UINT8", Shape = [1, 28, 28], BytesContents = [digit.AsMemory(0, 300), digit.AsMemory(300)] };
+        var raw = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28], digit), 8).Input!.Data;
 
-        Assert.Equal(digit.Select(p => p / 255f), _preprocessor.Preprocess(tensor, 8).Input!.Data);
+        Assert.Equal(raw, _preprocessor.Preprocess(uints, 8).Input!.Data);
+        Assert.Equal(raw, _preprocessor.Preprocess(bytes, 8).Input!.Data);
     }
 
     [Theory]
@@ -167,7 +170,7 @@ public sealed class ImagePreprocessorTests
         return image;
     }
 
-    private static ImageTensor Raw(string datatype, long[] shape, byte[] bytes) => new() { Datatype = datatype, Shape = shape, Raw = bytes };
+    internal static ImageTensor Raw(string datatype, long[] shape, byte[] bytes) => new() { Datatype = datatype, Shape = shape, Raw = bytes };
 
     private static void AssertClose(byte[] expected, float[] actual, float tolerance)
     {

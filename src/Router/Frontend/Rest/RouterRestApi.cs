@@ -156,6 +156,7 @@ public sealed partial class RouterRestApi(
             Tensor = outputsError is null ? tensor : null,
             TensorError = tensorError ?? outputsError,
             Strategy = InferRequestMapper.StringParameter(request, ResponseParameters.EnsembleStrategy),
+            PreprocessSkip = InferRequestMapper.StringParameter(request, ResponseParameters.PreprocessSkip),
             RoutingKey = InferRequestMapper.StringParameter(request, ResponseParameters.RoutingKey)
                 ?? (context.Request.Headers.TryGetValue(ResponseParameters.RoutingKeyHeader, out var key) ? key.ToString() : null),
             Id = request.Id,
