@@ -77,7 +77,9 @@ public sealed class StalledWorkerEjectionTests
             int atStall = answers.Count;
             await Until(progress, () => answers.Skip(atStall).Count(a => a.Reason == "mnist_cnn_2: ejected") >= 10, "ten answers without the ejected member");
             Assert.All(answers.Skip(atStall), a => Assert.True(a.Fallback));
-            Assert.All(answers.Skip(atStall), a => Assert.Contains(a.Reason, new[] { "mnist_cnn_2: member_late", "mnist_cnn_2: ejected" }));
+            // Late, then ejected. Each probe after an ejection hangs too, until the 5 s timeout: on a busy machine the
+            // stall lasts long enough for those timeouts to open the breaker as well, which is the breaker's job.
+            Assert.All(answers.Skip(atStall), a => Assert.Contains(a.Reason, new[] { "mnist_cnn_2: member_late", "mnist_cnn_2: ejected", "mnist_cnn_2: breaker_open" }));
 
             Signal("CONT", stalled.Id);
             stopped = false;
