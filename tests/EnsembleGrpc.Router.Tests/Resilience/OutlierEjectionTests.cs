@@ -120,11 +120,15 @@ public sealed class OutlierEjectionTests
         }
 
         // Down (connection refused), then restarted: its first answer is slow with cold code paths, and it is back.
+        // The slow-call watch fires on that probe while a peer answers, and waits for the answer all the same.
         EjectByFailures(a, _a);
         Assert.False(a.Ejection.EjectedForLatency);
         _time.Advance(TimeSpan.FromMilliseconds(_options.BaseEjectionMs));
         Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
-        _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Probe, wasSlow: false);
+        _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+        _detector.OnSlowCall(a, _a, _ensemble, EjectionGate.Probe, TimeSpan.FromMilliseconds(_options.SlowCallFloorMs));
+        Assert.True(a.Ejection.IsProbing);
+        _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Probe, wasSlow: true);
         Assert.False(a.Ejection.IsEjected);
 
         // Out for slowness (its p90 far over its peers'): a probe as slow as before keeps it out, for longer.

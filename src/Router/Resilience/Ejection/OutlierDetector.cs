@@ -91,6 +91,13 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
     /// </summary>
     public void OnSlowCall(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate, TimeSpan threshold)
     {
+        // The probe of a worker that was out for failures (e.g. down, then restarted) is its cold first call: wait for
+        // its answer or its failure, which decide (see EjectionState.EjectedForLatency).
+        if (gate == EjectionGate.Probe && !endpoint.Ejection.EjectedForLatency)
+        {
+            return;
+        }
+
         if (_options.Enabled && PeerAnsweredWithin(ensemble, endpoint, threshold))
         {
             OnFailure(endpoint, member, ensemble, gate, $"slow call (over {threshold.TotalMilliseconds:0} ms while its peers answered)", slow: true);
