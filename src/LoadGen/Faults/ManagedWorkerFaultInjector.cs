@@ -24,18 +24,30 @@ public sealed class ManagedWorkerFaultInjector(string name, string commandLine, 
         var process = _process ?? throw new InvalidOperationException($"worker '{name}' is not running");
         if (action == FaultAction.Pause)
         {
-            return ShellCommand.RunAsync($"kill -STOP {process.Id}", cancellationToken);
+            return PauseAsync(process.Id, cancellationToken);
         }
 
         process.Kill(entireProcessTree: true);
         return process.WaitForExitAsync(cancellationToken);
     }
 
+    private static async Task PauseAsync(int pid, CancellationToken cancellationToken)
+    {
+        await ShellCommand.RunAsync($"kill -STOP {pid}", cancellationToken).ConfigureAwait(false);
+        await ProcessStopState.WaitAsync(pid, stopped: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ContinueAsync(int pid, CancellationToken cancellationToken)
+    {
+        await ShellCommand.RunAsync($"kill -CONT {pid}", cancellationToken).ConfigureAwait(false);
+        await ProcessStopState.WaitAsync(pid, stopped: false, cancellationToken).ConfigureAwait(false);
+    }
+
     public Task EndAsync(CancellationToken cancellationToken)
     {
         if (action == FaultAction.Pause)
         {
-            return _process is { } process ? ShellCommand.RunAsync($"kill -CONT {process.Id}", cancellationToken) : Task.CompletedTask;
+            return _process is { } process ? ContinueAsync(process.Id, cancellationToken) : Task.CompletedTask;
         }
 
         return StartAsync(cancellationToken);
