@@ -11,6 +11,7 @@ using EnsembleGrpc.Router.Ensemble.Strategies.Vote;
 using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Frontend.Security;
+using EnsembleGrpc.Router.Observability;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Resilience.Ejection;
@@ -156,6 +157,7 @@ public static class RouterServiceCollectionExtensions
         });
         services.TryAddSingleton<CounterReader>();
         services.TryAddSingleton<RolloutController>();
+        services.TryAddSingleton<RolloutInstruments>();
         services.TryAddSingleton<BanditController>();
         services.AddHostedService<RolloutTicker>();
         return services;

@@ -20,7 +20,8 @@ public sealed class RouterMetrics : IRequestObserver
     private readonly Counter<long> _answers;
     private readonly double _secondsPerTick;
 
-    public RouterMetrics(IMeterFactory meters, RouterObservableInstruments observables, TimeProvider time)
+    /// <param name="rollouts">The rollouts' instruments; absent in hosts without the rollout controller.</param>
+    public RouterMetrics(IMeterFactory meters, RouterObservableInstruments observables, TimeProvider time, RolloutInstruments? rollouts = null)
     {
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(observables);
@@ -36,6 +37,7 @@ public sealed class RouterMetrics : IRequestObserver
             "ensemblegrpc.router.answers", null,
             "Answered requests by model, arm and the strategy that answered (bagging when the arm fell back).");
         observables.Register(meter);
+        rollouts?.Register(meter);
     }
 
     public void Answered(InferenceOutcome outcome, long arrival, long end)
