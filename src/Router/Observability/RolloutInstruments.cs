@@ -17,10 +17,10 @@ public sealed class RolloutInstruments(RolloutController rollouts)
     {
         ArgumentNullException.ThrowIfNull(meter);
         meter.CreateObservableGauge("ensemblegrpc.router.rollout.candidate_share_ratio",
-            () => Each(v => [new Measurement<double>(v.State.CandidatePercent / 100.0, Tags(v))]), null,
+            () => Each<double>(v => [new Measurement<double>(v.State.CandidatePercent / 100.0, Tags(v))]), null,
             "Share of the ensemble's traffic a rollout gives its candidate arm now, 0..1.");
         meter.CreateObservableGauge("ensemblegrpc.router.rollout.step",
-            () => Each(v => [new Measurement<long>(v.State.StepIndex, Tags(v))]), null,
+            () => Each<long>(v => [new Measurement<long>(v.State.StepIndex, Tags(v))]), null,
             "Index (from 0) of the rollout's current step in its list of steps.");
         meter.CreateObservableGauge("ensemblegrpc.router.rollout.status",
             () => Each(v => Statuses.Select(s => new Measurement<long>(s == Key(v.State.Status.ToString()) ? 1 : 0, [.. Tags(v), new("status", s)]))), null,
