@@ -3,6 +3,7 @@ using EnsembleGrpc.InferenceServer.Inference;
 using EnsembleGrpc.InferenceServer.Repository;
 using EnsembleGrpc.InferenceServer.Scheduling;
 using EnsembleGrpc.InferenceServer.Statistics;
+using EnsembleGrpc.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EnsembleGrpc.InferenceServer.Tests.Support;

@@ -2,6 +2,7 @@ using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Engine.Admission;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Tests.Support;
+using EnsembleGrpc.Tests.Shared;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 

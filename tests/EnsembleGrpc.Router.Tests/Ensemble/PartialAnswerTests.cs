@@ -2,6 +2,7 @@ using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Model;
 using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Tests.Support;
+using EnsembleGrpc.Tests.Shared;
 using static EnsembleGrpc.Router.Tests.Support.TestModels;
 
 namespace EnsembleGrpc.Router.Tests.Ensemble;

@@ -5,6 +5,7 @@ using EnsembleGrpc.Router.Resilience;
 using EnsembleGrpc.Router.Resilience.Ejection;
 using EnsembleGrpc.Router.Tests.Support;
 using EnsembleGrpc.Router.Workers;
+using EnsembleGrpc.Tests.Shared;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

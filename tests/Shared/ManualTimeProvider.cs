@@ -1,8 +1,9 @@
-namespace EnsembleGrpc.InferenceServer.Tests.Support;
+namespace EnsembleGrpc.Tests.Shared;
 
 /// <summary>
 /// A clock that moves only when a test says so. Timers fire synchronously inside <see cref="Advance"/>;
-/// <see cref="WaitForTimersAsync"/> lets a test wait until the code under test has armed its timers.
+/// <see cref="WaitForTimersAsync"/> lets a test wait until the code under test has armed its timers. Shared by the
+/// worker and router test projects (compiled into each).
 /// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
