@@ -17,7 +17,7 @@ namespace EnsembleGrpc.InferenceServer.Frontend.Rest;
 /// same decoder checks it, the same scheduler runs it, the same encoder answers it; errors carry the same messages
 /// with the statuses of <see cref="RestStatus"/>.
 /// </summary>
-public sealed partial class WorkerRestApi(ModelManager models, TimeProvider time, ILogger<WorkerRestApi> logger)
+public sealed partial class WorkerRestApi(ModelManager models, TimeProvider time, ILogger<WorkerRestApi> logger) : IOpenInferenceRestApi
 {
     /// <summary>Extensions of the REST binding (Triton's names), in <c>GET /v2</c>.</summary>
     public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_configuration", "model_repository", "statistics"];

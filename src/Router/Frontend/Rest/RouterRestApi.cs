@@ -24,7 +24,7 @@ public sealed partial class RouterRestApi(
     HealthCheckService health,
     IOptions<MemberBatchingOptions> batching,
     TimeProvider time,
-    ILogger<RouterRestApi> logger)
+    ILogger<RouterRestApi> logger) : IOpenInferenceRestApi
 {
     /// <summary>Extensions of the REST binding (Triton's names), in <c>GET /v2</c>.</summary>
     public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_configuration", "parameters"];
