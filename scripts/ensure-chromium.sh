@@ -12,23 +12,9 @@ if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null
   exit 0
 fi
 
-SUDO=()
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO=(sudo -n)
-  else
-    echo "ensure-chromium: need root (or sudo) to install chromium" >&2
-    exit 1
-  fi
-fi
-
-echo "ensure-chromium: installing chromium (for the page's browser tests)" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq >&2
-if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends chromium >&2; then
-  echo "ensure-chromium: install failed, retrying once" >&2
-  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends chromium >&2
-fi
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
+apt_install ensure-chromium chromium
 
 command -v chromium >/dev/null
 echo "ensure-chromium: ok ($(chromium --version 2>/dev/null | head -1))" >&2

@@ -8,23 +8,9 @@ if command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1; then
   exit 0
 fi
 
-SUDO=()
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO=(sudo -n)
-  else
-    echo "ensure-iproute2: need root (or sudo) to install iproute2" >&2
-    exit 1
-  fi
-fi
-
-echo "ensure-iproute2: installing iproute2" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq >&2
-if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends iproute2 >&2; then
-  echo "ensure-iproute2: install failed, retrying once" >&2
-  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends iproute2 >&2
-fi
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
+apt_install ensure-iproute2 iproute2
 
 command -v ip >/dev/null && command -v tc >/dev/null
 echo "ensure-iproute2: ok ($(ip -V 2>&1 | head -1))" >&2

@@ -8,24 +8,9 @@ if command -v kubectl >/dev/null 2>&1; then
   exit 0
 fi
 
-SUDO=()
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO=(sudo -n)
-  else
-    echo "ensure-kubectl: need root (or sudo) to install kubernetes-client" >&2
-    exit 1
-  fi
-fi
-
-echo "ensure-kubectl: installing kubernetes-client" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq >&2
-# The image sometimes fails an install once with "dpkg-split: failed to read archive": try again once.
-if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends kubernetes-client >&2; then
-  echo "ensure-kubectl: install failed, retrying once" >&2
-  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends kubernetes-client >&2
-fi
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
+apt_install ensure-kubectl kubernetes-client
 
 command -v kubectl >/dev/null
 echo "ensure-kubectl: ok" >&2

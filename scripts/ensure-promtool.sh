@@ -8,18 +8,8 @@ if command -v promtool >/dev/null 2>&1; then
   exit 0
 fi
 
-SUDO=()
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO=(sudo -n)
-  else
-    echo "ensure-promtool: need root (or sudo) to install prometheus (promtool)" >&2
-    exit 1
-  fi
-fi
-
-echo "ensure-promtool: installing prometheus (for promtool)" >&2
-export DEBIAN_FRONTEND=noninteractive
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
 # A container has no init system: keep the package's service from being started by its install scripts.
 policy_written=0
 if [ ! -e /usr/sbin/policy-rc.d ] && [ "$(id -u)" = 0 ]; then
@@ -30,11 +20,7 @@ fi
 cleanup() { if [ "$policy_written" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi; }
 trap cleanup EXIT
 
-"${SUDO[@]}" apt-get update -qq >&2
-if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends prometheus >&2; then
-  echo "ensure-promtool: install failed, retrying once" >&2
-  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends prometheus >&2
-fi
+apt_install ensure-promtool prometheus
 
 command -v promtool >/dev/null
 echo "ensure-promtool: ok ($(promtool --version 2>&1 | head -1))" >&2

@@ -29,24 +29,9 @@ if [ "${#packages[@]}" -eq 0 ]; then
   exit 0
 fi
 
-SUDO=()
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO=(sudo -n)
-  else
-    echo "ensure-python-grpc: need root (or sudo) to install: ${packages[*]}" >&2
-    exit 1
-  fi
-fi
-
-echo "ensure-python-grpc: installing ${packages[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq >&2
-# The image sometimes fails a large install once with "dpkg-split: failed to read archive": try again once.
-if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2; then
-  echo "ensure-python-grpc: install failed, retrying once" >&2
-  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2
-fi
+# shellcheck source=lib/apt-install.sh
+source "$(dirname "$0")/lib/apt-install.sh"
+apt_install ensure-python-grpc "${packages[@]}"
 
 "$PY" -c 'import grpc, google.protobuf' >/dev/null
 command -v protoc >/dev/null
