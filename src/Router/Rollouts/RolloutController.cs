@@ -278,10 +278,12 @@ public sealed partial class RolloutController
         }
     }
 
-    private RolloutView View(Tracked tracked) =>
-        new(tracked.State, tracked.Evidence ?? LastEvidence(tracked.State.Id), _store.LoadDecisions(tracked.State.Id));
-
-    private RolloutEvidence? LastEvidence(string id) => _store.LoadDecisions(id).LastOrDefault(d => d.Evidence is not null)?.Evidence;
+    /// <summary>One read of the stored decisions serves both the log and, before this process has looked, the last evidence.</summary>
+    private RolloutView View(Tracked tracked)
+    {
+        var decisions = _store.LoadDecisions(tracked.State.Id);
+        return new(tracked.State, tracked.Evidence ?? decisions.LastOrDefault(d => d.Evidence is not null)?.Evidence, decisions);
+    }
 
     /// <summary>The ensemble and the start time; a suffix when two start within one millisecond.</summary>
     private string NewId(string ensemble, DateTimeOffset now)
