@@ -19,6 +19,7 @@ public sealed class OutlierEjectionTests
     private const string A = "http://127.0.0.1:9101";
     private const string B = "http://127.0.0.1:9102";
     private const string C = "http://127.0.0.1:9103";
+    private const string D = "http://127.0.0.1:9104";
     private static readonly ModelInput Input = new(new float[784], 1);
 
     private readonly ManualTimeProvider _time = new();
@@ -300,6 +301,25 @@ public sealed class OutlierEjectionTests
 
         Assert.True(a.Ejection.IsEjected);
         Assert.False(b.Ejection.IsEjected);
+    }
+
+    [Fact]
+    public void A_single_endpoint_member_stays_in_while_another_members_failing_replica_could_cost_the_quorum()
+    {
+        // r has two replicas; C is partitioned. Until C is ejected (or while its probe is out), a request whose r call
+        // goes to C loses r, and with a ejected too it would keep only b: below the quorum of 2.
+        var r = Member("r", endpoints: [C, D]);
+        var ensemble = EnsembleOf([_a, _b, r], [Arm("bagging", "bagging", 1, [_a, _b, r])], quorum: 2);
+        var (a, c) = (_registry.Get(A, _settings), _registry.Get(C, _settings));
+        _detector.OnFailure(c, r, ensemble, _detector.Enter(c), "timeout");
+
+        EjectByFailures(a, _a, ensemble);
+        Assert.False(a.Ejection.IsEjected);
+
+        EjectByFailures(c, r, ensemble); // C out and skipped by the balancer: r answers from D
+        Assert.True(c.Ejection.IsEjected);
+        EjectByFailures(a, _a, ensemble);
+        Assert.True(a.Ejection.IsEjected);
     }
 
     [Fact]

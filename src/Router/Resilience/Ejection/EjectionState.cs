@@ -53,6 +53,21 @@ public sealed class EjectionState
         }
     }
 
+    /// <summary>
+    /// Its last call failed (a run of failures has begun) or its probe is out: a call to it now may bring nothing, even
+    /// though it is not ejected (yet, or any more).
+    /// </summary>
+    public bool IsUnreliable
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _consecutive > 0 || _probing;
+            }
+        }
+    }
+
     /// <summary>When it last answered (a timestamp; 0 never): peers that answer show that a slow call is this endpoint's, not the machine's.</summary>
     public long LastSuccess => Interlocked.Read(ref _lastSuccess);
 
