@@ -83,9 +83,11 @@ public sealed class RouterEngine(
         var o = admission.Options;
         return result == AdmissionResult.Cancelled
             ? InferenceOutcome.Failed(RouterError.Cancelled, "the call was cancelled while waiting for admission", ensemble)
-            : InferenceOutcome.Failed(RouterError.Shed, result == AdmissionResult.QueueTimeout
-                ? $"the router is overloaded: no request slot freed within {o.QueueTimeoutMs} ms ({o.MaxInFlight} in flight); retry later"
-                : $"the router is overloaded: {o.MaxInFlight} requests in flight and {o.QueueLimit} waiting; retry later", ensemble);
+            : InferenceOutcome.Failed(RouterError.Shed, result switch
+            {
+                AdmissionResult.QueueTimeout => $"the router is overloaded: no request slot freed within {o.QueueTimeoutMs} ms ({o.MaxInFlight} in flight); retry later",
+                _ => $"the router is overloaded: {o.MaxInFlight} requests in flight and {o.QueueLimit} waiting; retry later",
+            }, ensemble);
     }
 
     /// <summary>Counts an answered request in the model's statistics once the front end has encoded it.</summary>

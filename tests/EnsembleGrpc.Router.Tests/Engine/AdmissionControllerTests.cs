@@ -87,6 +87,80 @@ public sealed class AdmissionControllerTests
     }
 
     [Fact]
+    public async Task Under_sustained_overload_a_freed_slot_goes_to_the_newest_waiter_and_the_oldest_wait_out_their_timeout()
+    {
+        using var admission = Create(maxInFlight: 1, queueLimit: 3, queueTimeoutMs: 1000);
+        var running = await admission.AdmitAsync(CancellationToken.None);
+        var oldest = admission.AdmitAsync(CancellationToken.None).AsTask();
+        var older = admission.AdmitAsync(CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(100)); // the queue has not emptied for CongestionMs: overload
+        var newest = admission.AdmitAsync(CancellationToken.None).AsTask();
+
+        running.Dispose();
+        using var served = await newest;
+        Assert.True(served.Admitted);
+        Assert.False(oldest.IsCompleted || older.IsCompleted);
+
+        _time.Advance(TimeSpan.FromMilliseconds(900)); // the first two have waited their whole 1,000 ms
+        Assert.Equal(AdmissionResult.QueueTimeout, (await oldest).Result);
+        Assert.Equal(AdmissionResult.QueueTimeout, (await older).Result);
+        Assert.Equal(2, admission.Refused);
+    }
+
+    [Fact]
+    public async Task A_burst_shorter_than_the_congestion_time_is_served_oldest_first_again_after_the_queue_emptied()
+    {
+        using var admission = Create(maxInFlight: 1, queueLimit: 2);
+        var running = await admission.AdmitAsync(CancellationToken.None);
+        var early = admission.AdmitAsync(CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(150));
+        running.Dispose();
+        var second = await early; // the queue is empty again: the next queue starts a new burst
+
+        var older = admission.AdmitAsync(CancellationToken.None).AsTask();
+        var newer = admission.AdmitAsync(CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(99));
+        second.Dispose();
+
+        using var first = await older;
+        Assert.True(first.Admitted);
+        Assert.False(newer.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Fifo_order_serves_the_oldest_even_under_sustained_overload()
+    {
+        using var admission = Create(maxInFlight: 1, queueLimit: 2, order: AdmissionQueueOrder.Fifo);
+        var running = await admission.AdmitAsync(CancellationToken.None);
+        var older = admission.AdmitAsync(CancellationToken.None).AsTask();
+        var newer = admission.AdmitAsync(CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(0.5));
+
+        running.Dispose();
+
+        using var first = await older;
+        Assert.True(first.Admitted);
+        Assert.False(newer.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_ticket_disposed_twice_frees_one_slot()
+    {
+        using var admission = Create(maxInFlight: 1, queueLimit: 1);
+        var ticket = await admission.AdmitAsync(CancellationToken.None);
+        ticket.Dispose();
+        ticket.Dispose();
+
+        using var next = await admission.AdmitAsync(CancellationToken.None);
+        var queued = admission.AdmitAsync(CancellationToken.None).AsTask();
+
+        Assert.True(next.Admitted);
+        Assert.False(queued.IsCompleted);
+        Assert.Equal(1, admission.InFlight);
+        Assert.Equal(1, admission.Waiting);
+    }
+
+    [Fact]
     public async Task Disabled_admission_admits_everything()
     {
         using var admission = new AdmissionController(Options.Create(new AdmissionOptions { Enabled = false, MaxInFlight = 1, QueueLimit = 0 }), _time);
@@ -110,6 +184,6 @@ public sealed class AdmissionControllerTests
         Assert.Contains("overloaded", status.Detail, StringComparison.Ordinal);
     }
 
-    private AdmissionController Create(int maxInFlight, int queueLimit, int queueTimeoutMs = 1000) =>
-        new(Options.Create(new AdmissionOptions { MaxInFlight = maxInFlight, QueueLimit = queueLimit, QueueTimeoutMs = queueTimeoutMs }), _time);
+    private AdmissionController Create(int maxInFlight, int queueLimit, int queueTimeoutMs = 1000, AdmissionQueueOrder order = AdmissionQueueOrder.AdaptiveLifo) =>
+        new(Options.Create(new AdmissionOptions { MaxInFlight = maxInFlight, QueueLimit = queueLimit, QueueTimeoutMs = queueTimeoutMs, QueueOrder = order }), _time);
 }

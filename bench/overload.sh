@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Overload: what the router's admission control does at the saturating load and at 4x and 16x that load. Three
+# workers and the router (processes on 127.0.0.1); for each admission setting a fresh router, then LoadGen closed
+# loops at each concurrency (clients that send again as soon as an answer or a refusal comes back, the hardest
+# case for admission). Per step: good answers per second, refusals (RESOURCE_EXHAUSTED) per second, p50/p99 of the
+# answered requests, and the router's peak RSS while the step ran. Settings alternate within each repetition, so
+# they are compared side by side. See bench/README.md, "Overload".
+#
+#   bash bench/overload.sh [--reps 3] [--levels 128,512,2048] [--settings "fifo lifo"] [--seconds 6]
+#   nice -n -10 bash bench/overload.sh            # on an otherwise idle machine
+#
+# A setting is a name from settings() below. Output: artifacts/overload/ (overload.tsv, a table on stdout, logs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+
+reps=3 levels="128,512,2048" settings="fifo lifo" seconds=6
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reps) reps="$2"; shift 2 ;;
+    --levels) levels="$2"; shift 2 ;;
+    --settings) settings="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "overload: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+# The admission settings compared (environment of the router process).
+setting_env() {
+  case "$1" in
+    fifo) echo "ENSEMBLEGRPC_Router__Admission__QueueOrder=Fifo" ;;
+    lifo) echo "ENSEMBLEGRPC_Router__Admission__QueueOrder=AdaptiveLifo" ;;
+    short) echo "ENSEMBLEGRPC_Router__Admission__QueueOrder=Fifo ENSEMBLEGRPC_Router__Admission__QueueLimit=64 ENSEMBLEGRPC_Router__Admission__QueueTimeoutMs=50" ;;
+    none) echo "ENSEMBLEGRPC_Router__Admission__Enabled=false" ;;
+    *) echo "overload: unknown setting $1 (fifo, lifo, short, none)" >&2; exit 2 ;;
+  esac
+}
+
+out="$root/artifacts/overload"
+rm -rf "$out"
+mkdir -p "$out/bin"
+for project in src/InferenceServer src/Router src/LoadGen; do
+  dotnet build "$project" -c Release -nologo -clp:ErrorsOnly -v q >&2
+done
+cp -r src/InferenceServer/bin/Release/net10.0 "$out/bin/worker"
+cp -r src/Router/bin/Release/net10.0 "$out/bin/router"
+cp -r src/LoadGen/bin/Release/net10.0 "$out/bin/loadgen"
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_for() {
+  local file="$1" text="$2" deadline=$((SECONDS + 120))
+  until grep -q "$text" "$file" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then echo "overload: no '$text' in $file after 120 s" >&2; return 1; fi
+    sleep 0.2
+  done
+}
+
+pids=()
+cleanup() { for p in "${pids[@]}" ${router_pid:-}; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+ports=("" "$(free_port)" "$(free_port)" "$(free_port)")
+for i in 1 2 3; do
+  dotnet "$out/bin/worker/EnsembleGrpc.InferenceServer.dll" --repository "$root/models" --models "mnist_cnn_$i" \
+    --host 127.0.0.1 --port "${ports[$i]}" --log-level Warning > "$out/worker-$i.log" 2>&1 &
+  pids+=($!)
+done
+for i in 1 2 3; do wait_for "$out/worker-$i.log" "EnsembleGrpc worker ready"; done
+sed -E -e "s#\"\.\./models\"#\"$root/models\"#" \
+  -e "s#127\.0\.0\.1:8001#127.0.0.1:${ports[1]}#" -e "s#127\.0\.0\.1:8002#127.0.0.1:${ports[2]}#" -e "s#127\.0\.0\.1:8003#127.0.0.1:${ports[3]}#" \
+  config/routing.json > "$out/routing.json"
+
+# The router's largest VmRSS (kB) sampled every 100 ms until the file $1.stop exists.
+sample_rss() {
+  local pid="$1" file="$2" max=0 kb
+  while [ ! -e "$file.stop" ]; do
+    kb=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    [ "${kb:-0}" -gt "$max" ] && max=$kb
+    sleep 0.1
+  done
+  echo "$max" > "$file"
+}
+
+printf 'rep\tsetting\tconcurrency\tgood_per_s\trefused_per_s\tother_errors\tp50_ms\tp99_ms\trss_mib\n' > "$out/overload.tsv"
+IFS=, read -r -a level_list <<< "$levels"
+for rep in $(seq 1 "$reps"); do
+  for setting in $settings; do
+    port=$(free_port)
+    env $(setting_env "$setting") dotnet "$out/bin/router/EnsembleGrpc.Router.dll" --config "$out/routing.json" \
+      --port "$port" --state none --watch false > "$out/router-$setting-$rep.log" 2>&1 &
+    router_pid=$!
+    wait_for "$out/router-$setting-$rep.log" "Now listening on"
+    # Warm the new router up (JIT, tiering, connections) at the first level, unmeasured.
+    dotnet "$out/bin/loadgen/EnsembleGrpc.LoadGen.dll" --target "http://127.0.0.1:$port" --model mnist --concurrency "${level_list[0]}" \
+      --connections 8 --warmup 5s --measurement-window 2s --max-windows 1 --no-server-stats --no-live > /dev/null 2>&1 || true
+    for c in "${level_list[@]}"; do
+      step="$out/$setting-$rep-c$c"
+      sample_rss "$router_pid" "$step.rss" &
+      sampler=$!
+      dotnet "$out/bin/loadgen/EnsembleGrpc.LoadGen.dll" --target "http://127.0.0.1:$port" --model mnist --concurrency "$c" \
+        --connections 8 --warmup 3s --measurement-window "${seconds}s" --max-windows 1 --deadline 10s \
+        --no-server-stats --no-live --output "$step" > "$step.txt" 2>&1 || true
+      touch "$step.rss.stop"; wait "$sampler"
+      /usr/bin/python3 - "$step.json" "$(cat "$step.rss")" "$rep" "$setting" "$c" >> "$out/overload.tsv" <<'EOF'
+import json, sys
+path, rss_kb, rep, setting, c = sys.argv[1:]
+s = json.load(open(path))["steps"][0]
+refused = s["errors"].get("ResourceExhausted", 0)
+other = sum(v for k, v in s["errors"].items() if k != "ResourceExhausted")
+lat = s["latency"]
+print(f"{rep}\t{setting}\t{c}\t{s['throughput']:.0f}\t{refused / s['duration_seconds']:.0f}\t{other}\t"
+      f"{lat['p50_ms']:.1f}\t{lat['p99_ms']:.1f}\t{int(rss_kb) / 1024:.0f}")
+EOF
+    done
+    kill -TERM "$router_pid"; wait "$router_pid" 2>/dev/null || true; router_pid=""
+  done
+done
+
+# Medians [ranges] over the repetitions, per setting and concurrency; goodput also as a share of the setting's peak.
+/usr/bin/python3 - "$out/overload.tsv" <<'EOF'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+def cell(vals, fmt="{:.0f}"):
+    vals = sorted(float(v) for v in vals)
+    return f"{fmt.format(statistics.median(vals))} [{fmt.format(vals[0])}-{fmt.format(vals[-1])}]"
+keys = sorted({(r["setting"], int(r["concurrency"])) for r in rows})
+peak = {}
+for s, c in keys:
+    good = statistics.median(float(r["good_per_s"]) for r in rows if r["setting"] == s and int(r["concurrency"]) == c)
+    peak[s] = max(peak.get(s, 0), good) if c == min(k[1] for k in keys if k[0] == s) else peak.get(s, good)
+print("| setting | concurrency | good req/s | of the lowest level's | refused/s | other errors | p50 ms | p99 ms (answered) | router peak RSS MiB |")
+print("|---|---|---|---|---|---|---|---|---|")
+for s, c in keys:
+    sel = [r for r in rows if r["setting"] == s and int(r["concurrency"]) == c]
+    good = statistics.median(float(r["good_per_s"]) for r in sel)
+    print(f"| {s} | {c} | {cell(r['good_per_s'] for r in sel)} | {good / peak[s]:.2f} | {cell(r['refused_per_s'] for r in sel)} | "
+          f"{cell(r['other_errors'] for r in sel)} | {cell((r['p50_ms'] for r in sel), '{:.1f}')} | {cell((r['p99_ms'] for r in sel), '{:.0f}')} | "
+          f"{cell(r['rss_mib'] for r in sel)} |")
+EOF
