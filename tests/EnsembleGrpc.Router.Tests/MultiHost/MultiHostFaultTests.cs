@@ -20,8 +20,11 @@ public sealed class MultiHostFaultTests(ITestOutputHelper output)
 {
     private const int PhaseRequests = 150;
 
-    // The loss phase runs longer so that its drop rate is measured over enough packets to be checked (about 800).
-    private const int LossPhaseRequests = 450;
+    // The loss phase runs longer so that its drop rate is measured over enough packets to be checked (500 to 1000 here).
+    private const int LossPhaseRequests = 600;
+
+    // From this many packets on, the band below excludes a drop rate of 0: a loss that dropped nothing fails.
+    private const int LossMinPackets = 320;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
     [NetnsFact]
@@ -57,13 +60,15 @@ public sealed class MultiHostFaultTests(ITestOutputHelper output)
         }
 
         // After the partition: traffic until the router readmits the host (a probe answered in time), then a clean phase.
-        int readmitted = Lines(cluster, "readmitted");
-        reports.Add(await PhaseAsync(cluster, "recovery", "none (healed)", request, () => Task.FromResult(Lines(cluster, "readmitted") == readmitted), "-"));
+        int readmitted = Lines(cluster, "readmitted").Count();
+        reports.Add(await PhaseAsync(cluster, "recovery", "none (healed)", request, () => Task.FromResult(Lines(cluster, "readmitted").Count() == readmitted), "-"));
         reports.Add(await PhaseAsync(cluster, "healed", "none", request, None, "-"));
 
         output.WriteLine($"multi-host faults on h2 ({cluster.FaultyEndpoint}, a replica of mnist_cnn_1); {ClosedLoopTraffic.Callers} callers, quorum 2, partial_after_ms 100");
         output.WriteLine(PhaseReport.Header);
         reports.ForEach(r => output.WriteLine(r.ToString()));
+        // The router's own words on why it ejected h2: in a partition, calls that timed out (silence), not refusals.
+        Lines(cluster, "ejected for", "readmitted").ToList().ForEach(output.WriteLine);
 
         AssertFaultsWereReal(connectDelayed - connectBefore, effects);
         Assert.All(reports, r => Assert.Equal((r.Phase, 0), (r.Phase, r.Failed)));
@@ -82,7 +87,7 @@ public sealed class MultiHostFaultTests(ITestOutputHelper output)
     {
         Assert.InRange(addedConnectMs, 40, 200);
         var loss = effects[LinkFaultKind.Loss];
-        Assert.True(loss.Packets >= 400, $"the loss phase saw only {loss.Packets} packets");
+        Assert.True(loss.Packets >= LossMinPackets, $"the loss phase saw only {loss.Packets} packets");
         double spread = 4 * Math.Sqrt(0.05 * 0.95 / loss.Packets);
         Assert.InRange((double)loss.Dropped / loss.Packets, 0.05 - spread, 0.05 + spread);
         Assert.True(effects[LinkFaultKind.Partition].Dropped > 0, "the partition dropped nothing");
@@ -120,9 +125,9 @@ public sealed class MultiHostFaultTests(ITestOutputHelper output)
     }
 
     /// <summary>The router's EndpointEjected lines about the faulty host so far.</summary>
-    private static int Ejections(MultiHostCluster cluster) => Lines(cluster, "ejected for");
+    private static int Ejections(MultiHostCluster cluster) => Lines(cluster, "ejected for").Count();
 
-    /// <summary>The router's log lines about the faulty host that contain <paramref name="text"/>.</summary>
-    private static int Lines(MultiHostCluster cluster, string text) =>
-        cluster.Router.Output.Count(l => l.Contains(cluster.FaultyEndpoint, StringComparison.Ordinal) && l.Contains(text, StringComparison.Ordinal));
+    /// <summary>The router's log lines about the faulty host that contain one of <paramref name="texts"/>.</summary>
+    private static IEnumerable<string> Lines(MultiHostCluster cluster, params string[] texts) =>
+        cluster.Router.Output.Where(l => l.Contains(cluster.FaultyEndpoint, StringComparison.Ordinal) && texts.Any(t => l.Contains(t, StringComparison.Ordinal)));
 }

@@ -11,12 +11,13 @@ namespace EnsembleGrpc.Router.Tests.MultiHost;
 /// sending socket as EPERM, and its TCP would simply try again: not a lost packet.) Loss is the <c>statistic</c> match,
 /// 5% at random, each way; the partition drops everything, and the router sees timeouts, not refusals. The delay is the
 /// NFQUEUE delayer (<see cref="PacketDelayer"/>) on the host's egress (its OUTPUT chain): the kernel keeps each packet
-/// queued for 50 ms and the host's sockets see nothing. Counting rules beside the drops give the packets seen.
+/// queued for 50 ms and the host's sockets see nothing. The jumps into the fault's chain count the packets seen.
 /// </summary>
 internal sealed partial class NetfilterLinkFaults : ILinkFaults
 {
     private const int DelayMs = 50;
     private const string LossProbability = "0.05";
+    private const string FaultChain = "link-fault";
 
     private readonly NetnsTopology _topology;
     private readonly TestFiles _files = new();
@@ -60,12 +61,15 @@ internal sealed partial class NetfilterLinkFaults : ILinkFaults
             return;
         }
 
+        // The drop rule goes in a chain of its own, and the jumps to it (whose counters count the packets seen) go in
+        // after it: a packet is counted only where it can also be dropped, so a black hole reads N of N.
         _applied[host.Role] = (kind, null);
         string[] drop = kind == LinkFaultKind.Loss ? ["-m", "statistic", "--mode", "random", "--probability", LossProbability, "-j", "DROP"] : ["-j", "DROP"];
+        Iptables(_topology.HubNamespace, "-N", FaultChain);
+        Iptables(_topology.HubNamespace, ["-A", FaultChain, .. drop]);
         foreach (var direction in Directions(host))
         {
-            Iptables(_topology.HubNamespace, ["-A", "FORWARD", .. direction]);
-            Iptables(_topology.HubNamespace, ["-A", "FORWARD", .. direction, .. drop]);
+            Iptables(_topology.HubNamespace, ["-A", "FORWARD", .. direction, "-j", FaultChain]);
         }
     }
 
@@ -86,10 +90,10 @@ internal sealed partial class NetfilterLinkFaults : ILinkFaults
         }
 
         long seen = 0, dropped = 0;
-        foreach (Match rule in RuleCounters().Matches(Iptables(_topology.HubNamespace, "-v", "-S", "FORWARD")))
+        foreach (Match rule in RuleCounters().Matches(Iptables(_topology.HubNamespace, "-v", "-S")))
         {
-            long count = long.Parse(rule.Groups[1].Value, CultureInfo.InvariantCulture);
-            if (rule.Groups[2].Success)
+            long count = long.Parse(rule.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (rule.Groups[1].Value == FaultChain)
             {
                 dropped += count;
             }
@@ -100,6 +104,8 @@ internal sealed partial class NetfilterLinkFaults : ILinkFaults
         }
 
         Iptables(_topology.HubNamespace, "-F", "FORWARD");
+        Iptables(_topology.HubNamespace, "-F", FaultChain);
+        Iptables(_topology.HubNamespace, "-X", FaultChain);
         string detail = applied.Kind == LinkFaultKind.Loss
             ? string.Create(CultureInfo.InvariantCulture, $"{dropped}/{seen} pkts dropped ({(seen == 0 ? 0 : (double)dropped / seen):P1})")
             : $"{dropped}/{seen} pkts black-holed";
@@ -135,7 +141,7 @@ internal sealed partial class NetfilterLinkFaults : ILinkFaults
         yield return ("libnetfilter-queue-dev", () => File.Exists("/usr/include/libnetfilter_queue/libnetfilter_queue.h"));
     }
 
-    /// <summary>An appended rule's packet counter, and whether it drops: "-A FORWARD ... -c PKTS BYTES [-j DROP]".</summary>
-    [GeneratedRegex(@"^-A FORWARD .*-c (\d+) \d+( -j DROP)?$", RegexOptions.Multiline)]
+    /// <summary>The packet counters of the jumps to the fault's chain (packets seen) and of its drop rule (dropped).</summary>
+    [GeneratedRegex(@"^-A (FORWARD|link-fault) .*-c (\d+) \d+ -j (?:link-fault|DROP)$", RegexOptions.Multiline)]
     private static partial Regex RuleCounters();
 }

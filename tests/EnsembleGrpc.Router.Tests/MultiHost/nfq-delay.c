@@ -5,7 +5,7 @@
  * the faulty host's network namespace, behind `iptables -A OUTPUT -o eth0 -j NFQUEUE --queue-num QUEUE`.
  *
  * Prints "ready" once the queue is bound (packets queued before that would be dropped, so the rule goes in after), and
- * on SIGTERM accepts what it still holds and prints one summary line:
+ * on SIGTERM lets what it still holds out when due, then prints one summary line:
  *   held N packets, mean hold X ms, max hold Y ms, max queued Q, overflow O
  * Only packet ids travel (NFQNL_COPY_META): the packets stay in the kernel while held.
  */
@@ -114,12 +114,23 @@ int main(int argc, char **argv)
     struct sigaction sa = { .sa_handler = on_signal };
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    /* The signals are let in only inside ppoll, so that one never lands between the check and the wait. */
+    sigset_t blocked, during_wait;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGINT);
+    sigprocmask(SIG_BLOCK, &blocked, &during_wait);
 
     printf("ready queue %d delay %d ms\n", queue_num, atoi(argv[2]));
     fflush(stdout);
 
     char buf[4096];
-    while (!stopping) {
+    /* On SIGTERM (after the test has removed its rule) it keeps going until what it holds has had its full delay,
+       at most one delay more, so that no packet is let through early and the summary's holds are true. */
+    int64_t drain_until = 0;
+    for (;;) {
+        if (stopping && drain_until == 0) drain_until = now_ns() + delay_ns;
+        if (drain_until != 0 && (count == 0 || now_ns() >= drain_until)) break;
         struct timespec wait = { 1, 0 }, *timeout = &wait;
         if (count > 0) {
             int64_t left = ring[head].due_ns - now_ns();
@@ -127,7 +138,7 @@ int main(int argc, char **argv)
             wait = (struct timespec){ left / 1000000000, left % 1000000000 };
         }
         struct pollfd p = { .fd = fd, .events = POLLIN };
-        int ready = ppoll(&p, 1, timeout, NULL);
+        int ready = ppoll(&p, 1, timeout, &during_wait);
         if (ready > 0) {
             ssize_t n;
             while ((n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
