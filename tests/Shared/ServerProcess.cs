@@ -50,25 +50,21 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// Like <see cref="Start"/>, inside the Linux network namespace <paramref name="netns"/> when given: <c>ip netns exec</c>
     /// enters it and then execs dotnet, so the process id is the server's own.
     /// </summary>
-    public static ServerProcess StartIn(string? netns, string dll, params string[] args)
+    public static ServerProcess StartIn(string? netns, string dll, params string[] args) =>
+        StartProgramIn(netns, "dotnet", [Path.Combine(AppContext.BaseDirectory, dll), .. args]);
+
+    /// <summary>Any program (a helper the test built, say), started and watched like a server, in <paramref name="netns"/> when given.</summary>
+    public static ServerProcess StartProgramIn(string? netns, string program, params string[] args)
     {
-        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
+        var info = new ProcessStartInfo(netns is null ? program : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot(),
         };
-        if (netns is not null)
-        {
-            foreach (var arg in (string[])["netns", "exec", netns, "dotnet"])
-            {
-                info.ArgumentList.Add(arg);
-            }
-        }
-
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
-        foreach (var arg in args)
+        string[] prefix = netns is null ? [] : ["netns", "exec", netns, program];
+        foreach (var arg in prefix.Concat(args))
         {
             info.ArgumentList.Add(arg);
         }
