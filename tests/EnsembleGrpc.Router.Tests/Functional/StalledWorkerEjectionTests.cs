@@ -44,7 +44,10 @@ public sealed class StalledWorkerEjectionTests
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         var input = EgdsDataset.Load(Path.Combine(RepoPaths.Models, "data", "mnist-test.bin")).ToModelInput(0, 1);
 
-        var answers = new ConcurrentQueue<(bool Fallback, string Reason)>();
+        // Whether each answer's request left after the worker was seen stopped: one sent before may have its answer
+        // from the worker on the wire already, and come back full after the stall began.
+        var answers = new ConcurrentQueue<(bool Fallback, string Reason, bool SentStalled)>();
+        int stalledFlag = 0;
         var errors = new ConcurrentQueue<string>();
         using var stop = new CancellationTokenSource();
         using var progress = new SemaphoreSlim(0);
@@ -54,8 +57,9 @@ public sealed class StalledWorkerEjectionTests
             {
                 try
                 {
+                    bool sentStalled = Volatile.Read(ref stalledFlag) == 1;
                     var response = await client.ModelInferAsync(InferenceCalls.Fp32("mnist_stall", input, 1));
-                    answers.Enqueue((InferenceCalls.Fallback(response), InferenceCalls.Str(response, "fallback_reason")));
+                    answers.Enqueue((InferenceCalls.Fallback(response), InferenceCalls.Str(response, "fallback_reason"), sentStalled));
                 }
                 catch (RpcException ex)
                 {
@@ -74,15 +78,18 @@ public sealed class StalledWorkerEjectionTests
 
             Signal("STOP", stalled.Id);
             stopped = true;
-            int atStall = answers.Count;
-            await Until(progress, () => answers.Skip(atStall).Count(a => a.Reason is "mnist_cnn_2: ejected" or "mnist_cnn_2: breaker_open") >= 10, "ten answers without the ejected member");
-            Assert.All(answers.Skip(atStall), a => Assert.True(a.Fallback));
+            await UntilStopped(stalled.Id);
+            Volatile.Write(ref stalledFlag, 1);
+            await Until(progress, () => answers.Count(a => a.SentStalled && a.Reason is "mnist_cnn_2: ejected" or "mnist_cnn_2: breaker_open") >= 10, "ten answers without the ejected member");
+            var duringStall = answers.Where(a => a.SentStalled).ToList();
+            Assert.All(duringStall, a => Assert.True(a.Fallback));
             // Late, then ejected. Each probe after an ejection hangs too, until the 5 s timeout: on a busy machine the
             // stall lasts long enough for those timeouts to open the breaker as well, which is the breaker's job.
-            Assert.All(answers.Skip(atStall), a => Assert.Contains(a.Reason, new[] { "mnist_cnn_2: member_late", "mnist_cnn_2: ejected", "mnist_cnn_2: breaker_open" }));
+            Assert.All(duringStall, a => Assert.Contains(a.Reason, new[] { "mnist_cnn_2: member_late", "mnist_cnn_2: ejected", "mnist_cnn_2: breaker_open" }));
 
             Signal("CONT", stalled.Id);
             stopped = false;
+            Volatile.Write(ref stalledFlag, 0);
             int atResume = answers.Count;
             // Its ejection (300 ms, doubling per failed probe, at most 600 ms) ends; a probe readmits it.
             await Until(progress, () => answers.Skip(atResume).Reverse().Take(5).Count(a => !a.Fallback) == 5 && answers.Count - atResume >= 5, "five full answers after SIGCONT");
@@ -107,6 +114,17 @@ public sealed class StalledWorkerEjectionTests
         using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {pid.ToString(CultureInfo.InvariantCulture)}") { UseShellExecute = false })!;
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits until the kernel shows the process stopped (state T): <c>kill</c> returns before every thread is.</summary>
+    private static async Task UntilStopped(int pid)
+    {
+        var watch = Stopwatch.StartNew();
+        while (File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat").Split(") ")[1][0] != 'T')
+        {
+            Assert.True(watch.Elapsed < Patience, "the worker never showed state T after SIGSTOP");
+            await Task.Delay(5);
+        }
     }
 
     private static async Task Until(SemaphoreSlim progress, Func<bool> condition, string what)
