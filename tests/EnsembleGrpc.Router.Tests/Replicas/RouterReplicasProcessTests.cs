@@ -26,7 +26,6 @@ public sealed class RouterReplicasProcessTests(PostgresServer server, ITestOutpu
 {
     private const int FollowMs = 250;
     private const int LeaseMs = 1500;
-    private const int PerReplica = 150;
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(3);
     private readonly TestFiles _files = new();
 
@@ -48,15 +47,17 @@ public sealed class RouterReplicasProcessTests(PostgresServer server, ITestOutpu
         var survivorAdmin = Admin(survivorPort);
         Assert.Equal((1L, 10), await View(survivorAdmin));
 
-        // Both replicas serve; the step ends (6 s, 5 samples per arm) on what the decider sums.
+        // Both replicas serve until the follower routes at the next step; the step ends (6 s, 5 samples per arm) on
+        // what the decider sums.
         var applied = WaitForPercent(survivorAdmin, 30);
-        await Task.WhenAll(Traffic(firstPort, PerReplica), Traffic(secondPort, PerReplica));
+        long[] served = await Task.WhenAll(Traffic(firstPort, applied), Traffic(secondPort, applied));
         var seen = await applied;
         var advanced = (await Decisions(database)).Single(d => d.Sequence == 2);
         var followDelay = seen - advanced.At;
-        output.WriteLine($"follower applied 10 → 30 % {followDelay.TotalMilliseconds:0} ms after the decision");
+        output.WriteLine($"replicas served {served[0]} and {served[1]} requests; the follower applied 10 → 30 % {followDelay.TotalMilliseconds:0} ms after the decision");
+        Assert.All(served, n => Assert.True(n > 0));
         Assert.InRange(followDelay, TimeSpan.Zero, TimeSpan.FromMilliseconds(FollowMs) + Slack);
-        Assert.Equal(2 * PerReplica, await Until(database, total => total == 2 * PerReplica));
+        Assert.Equal(served.Sum(), await Until(database, total => total == served.Sum()));
 
         // The decider dies mid-rollout; the survivor takes over and decides on the stored step.
         var killed = Stopwatch.StartNew();
@@ -65,15 +66,16 @@ public sealed class RouterReplicasProcessTests(PostgresServer server, ITestOutpu
         output.WriteLine($"lease taken over {killed.ElapsedMilliseconds} ms after SIGKILL (lease {LeaseMs} ms, follow {FollowMs} ms)");
         Assert.Contains(Pid(survivor), takenBy, StringComparison.Ordinal);
         Assert.InRange(killed.Elapsed, TimeSpan.Zero, TimeSpan.FromMilliseconds(LeaseMs + FollowMs) + Slack);
-        await Traffic(survivorPort, PerReplica);
-        await WaitForPercent(survivorAdmin, 60);
+        var next = WaitForPercent(survivorAdmin, 60);
+        long afterKill = await Traffic(survivorPort, next);
+        await next;
 
         var decisions = await Decisions(database);
         Assert.Equal([1L, 2, 3], decisions.Select(d => d.Sequence));
         Assert.Equal([DecisionKind.Started, DecisionKind.Advanced, DecisionKind.Advanced], decisions.Select(d => d.Kind));
         Assert.Equal([(0, 10), (10, 30), (30, 60)], decisions.Select(d => (d.FromPercent, d.ToPercent)));
         Assert.Equal([(long?)null, 1, 2], await Epochs(database));
-        Assert.Equal(3 * PerReplica, await Until(database, total => total == 3 * PerReplica));
+        Assert.Equal(served.Sum() + afterKill, await Until(database, total => total == served.Sum() + afterKill));
         Assert.False(survivor.HasExited);
     }
 
@@ -104,20 +106,22 @@ public sealed class RouterReplicasProcessTests(PostgresServer server, ITestOutpu
         return DateTimeOffset.UtcNow;
     }
 
-    /// <summary>Requests, eight at a time, to one replica; every one must be answered.</summary>
-    private static async Task Traffic(int port, int count)
+    /// <summary>Requests, four at a time, to one replica until <paramref name="until"/> completes; every one must be answered. Returns how many.</summary>
+    private static async Task<long> Traffic(int port, Task until)
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         var input = EgdsDataset.Load(Path.Combine(RepoPaths.Models, "data", "mnist-test.bin")).ToModelInput(0, 1);
-        int next = 0;
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        long answered = 0;
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
         {
-            while (Interlocked.Increment(ref next) <= count)
+            while (!until.IsCompleted)
             {
                 await client.ModelInferAsync(InferenceCalls.Fp32("mnist", input, 1));
+                Interlocked.Increment(ref answered);
             }
         }));
+        return answered;
     }
 
     /// <summary>The lease holder once there is one (other than <paramref name="except"/>), polled every 20 ms.</summary>
