@@ -16,6 +16,8 @@ bash scripts/ensure-node-grpc.sh || { echo "could not install @grpc/grpc-js (nee
 bash scripts/ensure-promtool.sh || echo "could not install promtool (Debian package prometheus): the metrics and alert-rule tests will fail" >&2
 # chromium (Debian's) runs the page's browser tests through Playwright; without it they are skipped, saying why.
 bash scripts/ensure-chromium.sh || echo "could not install chromium (Debian package chromium): the page's browser tests will be skipped" >&2
+# PostgreSQL's server binaries (Debian's postgresql): the replica tests start their own server; without them they are skipped, saying why.
+bash scripts/ensure-postgresql.sh || echo "could not install postgresql (Debian package postgresql): the replica tests will be skipped" >&2
 
 dotnet build EnsembleGrpc.sln -c "$configuration" -nologo -clp:ErrorsOnly || exit 1
 

@@ -17,6 +17,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly List<string> _output = [];
     private readonly List<string> _errors = [];
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+    private int _disposed;
 
     private ServerProcess(Process process) => _process = process;
 
@@ -119,8 +120,14 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return await WaitForExitAsync();
     }
 
+    /// <summary>Kills the process if still running; a second call (a test that killed it early, then its using) does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

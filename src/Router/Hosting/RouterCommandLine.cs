@@ -25,10 +25,11 @@ public static class RouterCommandLine
         return new ServerCommandLine(Description,
         [
             ServerOption.Text("--config", Key(nameof(RouterOptions.Config)), "file", "Routing file (JSON with comments), relative to the working directory.", d.Config),
-            ServerOption.Text("--state", Key(nameof(RouterOptions.State)), "file",
-                $"SQLite file keeping the runtime traffic splits (set by admin calls) and per-arm feedback counts across restarts. "
+            ServerOption.Text("--state", Key(nameof(RouterOptions.State)), "file|database",
+                $"SQLite file keeping the runtime traffic splits (set by admin calls), per-arm feedback counts and rollouts across restarts. "
                 + $"Default: {ExperimentStatePaths.DefaultFileName} beside the routing file; {ExperimentStatePaths.InMemory} keeps them for the life "
-                + $"of the process only; {ExperimentStatePaths.Disabled} keeps nothing."),
+                + $"of the process only; {ExperimentStatePaths.Disabled} keeps nothing. A PostgreSQL connection string (Host=...;Database=...) "
+                + "or postgres://user:password@host:port/database URI shares them between router replicas: one replica decides rollouts at a time (README)."),
             ServerOption.Text("--host", Key(nameof(RouterOptions.Host)), "address", "IP address to listen on (or localhost); 0.0.0.0 for every interface.", d.Host),
             ServerOption.Int("--port", Key(nameof(RouterOptions.Port)), "port", "Port for gRPC over HTTP/2 (h2c, or TLS with --tls-cert) (0..65535; 0 picks a free one).", d.Port, "a port number (0..65535)"),
             ServerOption.Int("--admin-port", Key(nameof(RouterOptions.AdminPort)), "port", "Separate port for the RouterAdmin service (0..65535; 0 picks a free one); the main port then serves no admin calls. Default: admin on --port.", null, "a port number (0..65535)"),

@@ -18,6 +18,7 @@ using EnsembleGrpc.Router.Resilience.Ejection;
 using EnsembleGrpc.Router.Rollouts;
 using EnsembleGrpc.Router.Rollouts.Bandit;
 using EnsembleGrpc.Router.Rollouts.Persistence;
+using EnsembleGrpc.Router.Rollouts.Replicas;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
 using EnsembleGrpc.Router.Traffic.Feedback;
@@ -64,10 +65,17 @@ public static class RouterServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
             string state = ExperimentStatePaths.Resolve(options.State, options.Config);
+            if (PostgresDatabase.IsConnectionString(state))
+            {
+                return new PostgresExperimentStore(sp.GetRequiredService<PostgresDatabase>());
+            }
+
             return string.Equals(state, ExperimentStatePaths.Disabled, StringComparison.OrdinalIgnoreCase)
                 ? NullExperimentStore.Instance
                 : ExperimentStateOpener.Open(state, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExperimentStateOpener)), sp.GetRequiredService<TimeProvider>());
         });
+        // Resolved only when --state names a PostgreSQL database; one connection pool for both stores.
+        services.TryAddSingleton(sp => PostgresDatabase.Open(sp.GetRequiredService<IOptions<RouterOptions>>().Value.State!));
         services.TryAddSingleton(sp =>
         {
             var statistics = new TrafficStatistics();
@@ -138,7 +146,8 @@ public static class RouterServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The canary rollouts: their store (tables in the experiment-state file, or memory only with <c>--state none</c>),
+    /// The canary rollouts: their store (tables in the experiment-state file or PostgreSQL database, or memory only with
+    /// <c>--state none</c>), the follower that shares them with other replicas on PostgreSQL,
     /// the controller (built at start, so that stored rollouts resume and the file's canaries start before traffic)
     /// and its ticker. Call after <see cref="AddExperiments"/> and <see cref="AddTraffic"/>.
     /// </summary>
@@ -152,6 +161,11 @@ public static class RouterServiceCollectionExtensions
                 return new NullRolloutStore();
             }
 
+            if (sp.GetRequiredService<IExperimentStore>() is PostgresExperimentStore)
+            {
+                return new PostgresRolloutStore(sp.GetRequiredService<PostgresDatabase>(), PostgresRolloutStore.NewReplicaName());
+            }
+
             var options = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
             return new SqliteRolloutStore(ExperimentStatePaths.Resolve(options.State, options.Config));
         });
@@ -160,6 +174,7 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton<RolloutInstruments>();
         services.TryAddSingleton<BanditController>();
         services.AddHostedService<RolloutTicker>();
+        services.AddHostedService<ReplicaFollower>();
         return services;
     }
 

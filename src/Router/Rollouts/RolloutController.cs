@@ -3,7 +3,9 @@ using System.Text;
 using EnsembleGrpc.Router.Configuration;
 using EnsembleGrpc.Router.Rollouts.Persistence;
 using EnsembleGrpc.Router.Traffic.Assignment;
+using EnsembleGrpc.Router.Rollouts.Replicas;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EnsembleGrpc.Router.Rollouts;
 
@@ -27,11 +29,23 @@ public sealed partial class RolloutController
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Tracked> _latest = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownIds = new(StringComparer.Ordinal);
+    private readonly Writer _local;
 
+    /// <param name="options">The lease's length when <paramref name="store"/> is shared by replicas (<see cref="IReplicaStore"/>).</param>
     public RolloutController(
-        RoutingConfigProvider config, TrafficSplitState splits, CounterReader reader, IRolloutStore store, TimeProvider time, Random random, ILogger<RolloutController> logger)
+        RoutingConfigProvider config,
+        TrafficSplitState splits,
+        CounterReader reader,
+        IRolloutStore store,
+        TimeProvider time,
+        Random random,
+        ILogger<RolloutController> logger,
+        IOptions<RolloutOptions>? options = null)
     {
         (_config, _splits, _reader, _store, _time, _random, _logger) = (config, splits, reader, store, time, random, logger);
+        _local = new Writer(store.SaveState, store.SaveDecision);
+        _replicas = store as IReplicaStore;
+        _leaseTtl = TimeSpan.FromMilliseconds((options?.Value ?? new RolloutOptions()).LeaseMs);
         lock (_gate)
         {
             foreach (var state in store.LoadRollouts())
@@ -55,6 +69,11 @@ public sealed partial class RolloutController
     {
         lock (_gate)
         {
+            if (_replicas is { } replicas)
+            {
+                return SharedTick(replicas);
+            }
+
             var taken = new List<RolloutDecision>();
             foreach (var tracked in _latest.Values.Where(t => t.State.Active))
             {
@@ -101,38 +120,45 @@ public sealed partial class RolloutController
         var (observation, mark) = tracked.Mark is { } previous
             ? _reader.Since(state.Ensemble, state.Spec, previous)
             : (RolloutObservation.None, _reader.Mark(state.Ensemble, state.Spec));
-        var observed = state.Observe(observation);
+        // Only a stored checkpoint or decision moves the mark: otherwise the next tick counts these requests again.
+        return Judge(tracked, state.Observe(observation), _local, () => tracked.Mark = mark);
+    }
+
+    /// <summary>Evaluates <paramref name="observed"/> (the state with the new counts) and stores a decision or a checkpoint through <paramref name="writer"/>.</summary>
+    private RolloutDecision? Judge(Tracked tracked, RolloutState observed, Writer writer, Action stored)
+    {
+        var state = tracked.State;
         var evaluation = RolloutEvaluator.Evaluate(observed, _time.GetUtcNow(), _random);
         observed = observed with { PValues = evaluation.PValues };
         tracked.Evidence = evaluation.Evidence;
         if (evaluation.Decision is { } kind && !(kind == DecisionKind.Held && evaluation.Reason == state.HoldReason))
         {
-            var decision = Decide(tracked, observed, kind, evaluation.Reason, RolloutState.ControllerActor, evaluation.Evidence);
+            var decision = Decide(tracked, observed, kind, evaluation.Reason, RolloutState.ControllerActor, evaluation.Evidence, writer);
             if (decision is not null)
             {
-                tracked.Mark = mark;
+                stored();
             }
 
             return decision;
         }
 
-        if (Save(() => _store.SaveState(observed), state))
+        if (Save(() => writer.State(observed), state))
         {
-            // Only a stored checkpoint moves the mark: otherwise the next tick counts these requests again.
-            (tracked.State, tracked.Mark) = (observed, mark);
+            tracked.State = observed;
+            stored();
         }
 
         EnsureSplit(tracked.State);
         return null;
     }
 
-    private RolloutDecision? Decide(Tracked tracked, RolloutState state, DecisionKind kind, string reason, string by, RolloutEvidence? evidence)
+    private RolloutDecision? Decide(Tracked tracked, RolloutState state, DecisionKind kind, string reason, string by, RolloutEvidence? evidence, Writer? writer = null)
     {
         var now = _time.GetUtcNow();
         var next = RolloutTransitions.Apply(state, kind, reason, now);
         int from = kind == DecisionKind.Started ? 0 : state.CandidatePercent;
         var decision = new RolloutDecision(next.Decisions, now, kind, from, next.CandidatePercent, reason, by, evidence);
-        if (!Save(() => _store.SaveDecision(next, decision), state))
+        if (!Save(() => (writer ?? _local).Decision(next, decision), state))
         {
             return null;
         }
@@ -147,6 +173,7 @@ public sealed partial class RolloutController
     {
         lock (_gate)
         {
+            RefreshIfShared();
             if (!_latest.TryGetValue(ensemble, out var tracked) || !RolloutTransitions.Allows(tracked.State.Status, kind))
             {
                 string status = tracked is null ? "has no rollout" : $"has rollout '{tracked.State.Id}' in state {tracked.State.Status}";
@@ -164,6 +191,7 @@ public sealed partial class RolloutController
     {
         lock (_gate)
         {
+            RefreshIfShared();
             if (!_config.Current.Ensembles.TryGetValue(ensemble, out var model))
             {
                 return RolloutCommandResult.Failed(RolloutCommandError.UnknownEnsemble, $"ensemble '{ensemble}' does not exist; known: {string.Join(", ", _config.Current.Ensembles.Keys)}.");
@@ -271,6 +299,12 @@ public sealed partial class RolloutController
             write();
             return true;
         }
+        catch (StaleWriteException ex)
+        {
+            // Another replica decided, or this one lost the lease: expected now and then, and nothing was written.
+            Log.StaleWrite(_logger, state.Id, state.Ensemble, ex.Message);
+            return false;
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.NotStored(_logger, ex, state.Id, state.Ensemble);
@@ -309,6 +343,9 @@ public sealed partial class RolloutController
     private static string Fingerprint(CanaryConfig canary) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(RolloutJson.Serialize(canary))))[..12];
 
+    /// <summary>Where a checkpoint and a decision go: the store as it is, or (a shared store's decider) fenced by the lease.</summary>
+    private sealed record Writer(Action<RolloutState> State, Action<RolloutState, RolloutDecision> Decision);
+
     private sealed class Tracked(RolloutState state, CounterMark? mark)
     {
         public RolloutState State { get; set; } = state;
@@ -331,6 +368,21 @@ public sealed partial class RolloutController
 
         [LoggerMessage(EventId = 903, EventName = "RolloutSplitNotApplied", Level = LogLevel.Error, Message = "Rollout {Id} of '{Ensemble}' could not set the candidate's share to {Percent}%: {Message}")]
         public static partial void SplitNotApplied(ILogger logger, string id, string ensemble, int percent, string message);
+
+        [LoggerMessage(EventId = 911, EventName = "RolloutWriteStale", Level = LogLevel.Warning, Message = "Rollout {Id} of '{Ensemble}' was not written: {Reason} The next tick reloads it.")]
+        public static partial void StaleWrite(ILogger logger, string id, string ensemble, string reason);
+
+        [LoggerMessage(EventId = 912, EventName = "RolloutLeaseTaken", Level = LogLevel.Information, Message = "This replica ({Replica}) is the rollout decider now (lease epoch {Epoch}).")]
+        public static partial void LeaseTaken(ILogger logger, string replica, long epoch);
+
+        [LoggerMessage(EventId = 913, EventName = "RolloutLeaseLost", Level = LogLevel.Warning, Message = "This replica ({Replica}) is no longer the rollout decider (lease epoch {Epoch}).")]
+        public static partial void LeaseLost(ILogger logger, string replica, long epoch);
+
+        [LoggerMessage(EventId = 914, EventName = "RolloutFollowed", Level = LogLevel.Information, Message = "Rollout {Id} of '{Ensemble}' applied from the shared store: {Status}, candidate {Percent}% after {Decisions} decision(s).")]
+        public static partial void Followed(ILogger logger, string id, string ensemble, RolloutStatus status, int percent, long decisions);
+
+        [LoggerMessage(EventId = 915, EventName = "RolloutStoreUnreachable", Level = LogLevel.Error, Message = "The shared rollout store could not be read or written ({Step}); this replica tries again at its next tick.")]
+        public static partial void SharedStoreFailed(ILogger logger, Exception exception, string step);
 
         [LoggerMessage(EventId = 904, EventName = "ConfigRolloutNotStarted", Level = LogLevel.Warning, Message = "The routing file's canary of '{Ensemble}' was not started: {Message}")]
         public static partial void ConfigRolloutNotStarted(ILogger logger, string ensemble, string message);
