@@ -286,11 +286,15 @@ def cmd_feedback(client, args):
                       f"or $ENSEMBLEGRPC_ADMIN_TOKEN)")
                 return 1
             continue
-        arms.setdefault(r.arm, []).append(e.get("routing_key"))
+        arms.setdefault(r.arm or "(forwarded)", []).append(e.get("routing_key"))
         if not args.quiet:
             key = f" key={e['routing_key']}" if e.get("routing_key") else ""
-            print(f"{e['id']}{key}: arm={r.arm} correct {r.correct}/{r.total}  "
-                  f"(arm online accuracy now {r.arm_online_accuracy:.4f})")
+            if r.forwarded:
+                # Router replicas on one PostgreSQL store: another replica answered; it scores the labels.
+                print(f"{e['id']}{key}: forwarded to the replica that answered it ({r.total} label(s))")
+            else:
+                print(f"{e['id']}{key}: arm={r.arm} correct {r.correct}/{r.total}  "
+                      f"(arm online accuracy now {r.arm_online_accuracy:.4f})")
     for arm, keys in sorted(arms.items()):
         named = sorted({k for k in keys if k})
         print(f"-- arm {arm}: {len(keys)} request(s)" + (f", keys {', '.join(named)}" if named else ""))

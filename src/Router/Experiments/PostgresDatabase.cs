@@ -6,7 +6,8 @@ namespace EnsembleGrpc.Router.Experiments;
 /// The experiment state in PostgreSQL, shared by every router replica that names the same database in <c>--state</c>
 /// (a connection string <c>Host=…;Database=…</c>, or a <c>postgres://user:password@host:port/database</c> URI).
 /// Opening it creates the schema when absent: the splits and feedback of <see cref="PostgresExperimentStore"/> and
-/// the rollouts, decisions, published counts and decider lease of the rollout store. Replicas starting together
+/// the rollouts, decisions, published counts and decider lease of the rollout store, and the feedback that reached
+/// another replica than the one that answered (<see cref="PostgresFeedbackRelay"/>). Replicas starting together
 /// serialise the creation on an advisory lock, since <c>CREATE … IF NOT EXISTS</c> alone races in PostgreSQL.
 /// </summary>
 public sealed class PostgresDatabase : IDisposable
@@ -58,6 +59,10 @@ public sealed class PostgresDatabase : IDisposable
             at timestamptz NOT NULL,
             observation_json text NOT NULL);
         CREATE INDEX IF NOT EXISTS rollout_observation_by_rollout ON rollout_observation (rollout_id, id);
+        CREATE TABLE IF NOT EXISTS feedback_forwarded (
+            request_id text PRIMARY KEY,
+            labels integer[] NOT NULL,
+            at timestamptz NOT NULL);
         CREATE TABLE IF NOT EXISTS rollout_lease (
             name text PRIMARY KEY,
             holder text NOT NULL,

@@ -93,6 +93,7 @@ public sealed partial class RouterAdminService(
             Correct = (uint)outcome.Correct,
             Total = (uint)outcome.Total,
             ArmOnlineAccuracy = outcome.ArmOnlineAccuracy,
+            Forwarded = outcome.Forwarded,
         });
     }
 

@@ -74,6 +74,9 @@ public static class RouterServiceCollectionExtensions
                 ? NullExperimentStore.Instance
                 : ExperimentStateOpener.Open(state, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExperimentStateOpener)), sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddSingleton<IFeedbackRelay>(sp => sp.GetRequiredService<IExperimentStore>() is PostgresExperimentStore
+            ? new PostgresFeedbackRelay(sp.GetRequiredService<PostgresDatabase>())
+            : NoFeedbackRelay.Instance);
         // Resolved only when --state names a PostgreSQL database; one connection pool for both stores.
         services.TryAddSingleton(sp => PostgresDatabase.Open(sp.GetRequiredService<IOptions<RouterOptions>>().Value.State!));
         services.TryAddSingleton(sp =>
@@ -139,6 +142,9 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton<TrafficSplitState>();
         services.TryAddSingleton<ITrafficAssignment, WeightedSplitAssignment>();
         services.TryAddSingleton<FeedbackScorer>();
+        services.AddOptions<FeedbackRelayOptions>().BindConfiguration(FeedbackRelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<FeedbackRelayPump>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<FeedbackRelayPump>());
         services.TryAddSingleton<ShadowDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ShadowDispatcher>());
         services.TryAddSingleton<TrafficRouter>();

@@ -26,6 +26,12 @@ public sealed class RouterReplicasProcessTests(PostgresServer server, ITestOutpu
 {
     private const int FollowMs = 250;
     private const int LeaseMs = 1500;
+    private const string Token = "replica-admin-token";
+    private const string Canary = """
+        ,
+                           "canary": { "baseline": "control", "candidate": "candidate", "steps": [10, 30, 60, 100],
+                                       "min_samples": 5, "min_step_seconds": 6 }
+        """;
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(3);
     private readonly TestFiles _files = new();
 
@@ -79,11 +85,51 @@ public sealed class RouterReplicasProcessTests(PostgresServer server, ITestOutpu
         Assert.False(survivor.HasExited);
     }
 
+    [PostgresFact]
+    public async Task Feedback_sent_to_the_replica_that_did_not_answer_counts_at_the_one_that_did()
+    {
+        string database = server.CreateDatabase();
+        await using var worker = await InProcessWorker.StartAsync("mnist_cnn_1,mnist_cnn_2");
+        string routing = _files.Write("routing.json", Config(worker.Address, canary: false));
+        await using var first = Start(routing, database, "--Router:FeedbackRelay:IntervalMs", "100");
+        await using var second = Start(routing, database, "--Router:FeedbackRelay:IntervalMs", "100");
+        var (firstAdmin, secondAdmin) = (Admin(await first.ListeningPortAsync()), Admin(await second.ListeningPortAsync()));
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{await first.ListeningPortAsync()}");
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var data = EgdsDataset.Load(Path.Combine(RepoPaths.Models, "data", "mnist-test.bin"));
+
+        var sent = new List<SubmitFeedbackResponse>();
+        for (int i = 0; i < 6; i++)
+        {
+            var response = await client.ModelInferAsync(InferenceCalls.Fp32("mnist", data.ToModelInput(i, 1), 1));
+            var feedback = new SubmitFeedbackRequest { RequestId = response.Id, Labels = { data.Labels[i] } };
+            sent.Add(await secondAdmin.SubmitFeedbackAsync(feedback, InferenceCalls.Bearer(Token))); // the balancer's other replica
+        }
+
+        Assert.All(sent, r => Assert.True(r.Forwarded && r.Total == 1 && r.Arm.Length == 0));
+        var limit = Stopwatch.StartNew();
+        while (await FeedbackRows(firstAdmin) < 6)
+        {
+            Assert.True(limit.Elapsed < ServerProcess.Timeout, "the answering replica never scored the forwarded feedback");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(6, await FeedbackRows(firstAdmin));
+        Assert.Equal(0, await FeedbackRows(secondAdmin));
+        Assert.Equal(0L, await Scalar<long>(database, "SELECT count(*) FROM feedback_forwarded;"));
+    }
+
+    private static async Task<long> FeedbackRows(RouterAdmin.RouterAdminClient admin)
+    {
+        var stats = await admin.GetStatisticsAsync(new GetStatisticsRequest { Ensemble = "mnist" });
+        return (long)stats.Ensembles[0].Arms.Sum(a => (decimal)a.FeedbackRows);
+    }
+
     private static string Pid(ServerProcess process) => "/" + process.Id.ToString(CultureInfo.InvariantCulture) + "/";
 
-    private static ServerProcess Start(string routing, string database) => ServerProcess.Start(
-        "EnsembleGrpc.Router.dll", "--config", routing, "--state", database, "--port", "0", "--watch", "false", "--warmup", "false",
-        "--Rollouts:TickMs", "200", "--Rollouts:FollowMs", FollowMs.ToString(CultureInfo.InvariantCulture), "--Rollouts:LeaseMs", LeaseMs.ToString(CultureInfo.InvariantCulture));
+    private static ServerProcess Start(string routing, string database, params string[] more) => ServerProcess.Start(
+        "EnsembleGrpc.Router.dll", ["--config", routing, "--state", database, "--port", "0", "--watch", "false", "--warmup", "false",
+        "--Rollouts:TickMs", "200", "--Rollouts:FollowMs", FollowMs.ToString(CultureInfo.InvariantCulture), "--Rollouts:LeaseMs", LeaseMs.ToString(CultureInfo.InvariantCulture), .. more]);
 
     private static RouterAdmin.RouterAdminClient Admin(int port) => new(GrpcChannel.ForAddress($"http://127.0.0.1:{port}"));
 
@@ -194,16 +240,15 @@ public sealed class RouterReplicasProcessTests(PostgresServer server, ITestOutpu
     }
 
     /// <summary>A long member timeout: cold members on a busy machine must not fail requests (every request is counted and must be answered).</summary>
-    private static string Config(string worker) => $$"""
+    private static string Config(string worker, bool canary = true) => $$"""
         {
           "model_repository": "{{RepoPaths.Models.Replace("\\", "/", StringComparison.Ordinal)}}",
+          "admin_token": "{{Token}}",
           "ensembles": [ { "name": "mnist", "timeout_ms": 15000,
                            "members": [ { "name": "mnist_cnn_1", "endpoints": ["{{worker}}"] },
                                         { "name": "mnist_cnn_2", "endpoints": ["{{worker}}"] } ],
                            "arms": [ { "name": "control", "strategy": "bagging", "weight": 100 },
-                                     { "name": "candidate", "strategy": "vote", "weight": 0 } ],
-                           "canary": { "baseline": "control", "candidate": "candidate", "steps": [10, 30, 60, 100],
-                                       "min_samples": 5, "min_step_seconds": 6 } } ]
+                                     { "name": "candidate", "strategy": "vote", "weight": 0 } ]{{(canary ? Canary : "")}} } ]
         }
         """;
 }

@@ -77,7 +77,7 @@ public sealed class FeedbackScorerTests : IDisposable
     }
 
     private FeedbackScorer Scorer(IExperimentStore store) =>
-        new(_ledger, _statistics, store, new Logger<FeedbackScorer>(new LoggerFactory([_logs])));
+        new(_ledger, _statistics, store, NoFeedbackRelay.Instance, TimeProvider.System, new Logger<FeedbackScorer>(new LoggerFactory([_logs])));
 
     private sealed class BrokenStore : IExperimentStore
     {

@@ -124,7 +124,7 @@ public sealed partial class PageApi(
             return;
         }
 
-        var answer = new PageFeedbackAnswer(outcome.Ensemble, outcome.Arm, outcome.Correct, outcome.Total, outcome.ArmOnlineAccuracy);
+        var answer = new PageFeedbackAnswer(outcome.Ensemble, outcome.Arm, outcome.Correct, outcome.Total, outcome.ArmOnlineAccuracy, outcome.Forwarded);
         await RestHttp.WriteJsonAsync(context.Response, answer, PageJsonContext.Default.PageFeedbackAnswer).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using EnsembleGrpc.Router.Configuration;
+using EnsembleGrpc.Router.Experiments;
 using EnsembleGrpc.Router.Rollouts.Statistics;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
@@ -10,32 +11,43 @@ namespace EnsembleGrpc.Router.Rollouts.Bandit;
 /// Bandit mode: at each tick, every ensemble with a <c>bandit</c> block gets new Thompson-sampling shares
 /// (<see cref="ThompsonShares"/>) from its arms' feedback totals (kept in the experiment store), written as the
 /// ensemble's runtime split in basis points. The split is what the weighted assignment routes by and what the store
-/// keeps, so a restart resumes from the last shares, with the same sticky-key behaviour as any split.
+/// keeps, so a restart resumes from the last shares, with the same sticky-key behaviour as any split. Among replicas
+/// sharing a store only the rollouts' decider (the lease holder) moves the shares, on every replica's feedback (the
+/// store's totals), and the others take the stored split when they follow.
 /// </summary>
 public sealed partial class BanditController(
-    RoutingConfigProvider config, TrafficSplitState splits, TrafficStatistics statistics, Random random, ILogger<BanditController> logger)
+    RoutingConfigProvider config, TrafficSplitState splits, TrafficStatistics statistics, RolloutController rollouts, IExperimentStore store,
+    Random random, ILogger<BanditController> logger)
 {
     private const int Scale = 10_000;
 
     public void Tick()
     {
+        if (rollouts.Replicated && rollouts.Lease is null)
+        {
+            return;
+        }
+
+        // One replica's counters see only the feedback it scored; the shared store's totals are every replica's.
+        var shared = rollouts.Replicated
+            ? store.LoadFeedback().ToDictionary(f => (f.Ensemble, f.Arm), f => new BinomialCounts(f.Correct, f.Rows))
+            : null;
         var current = config.Current;
         foreach (var ensembleConfig in current.Config.Ensembles ?? [])
         {
             if (ensembleConfig.Bandit is { } bandit && ensembleConfig.Name is { } name && current.Ensembles.TryGetValue(name, out var ensemble))
             {
-                Update(ensemble, Options(bandit));
+                Update(ensemble, Options(bandit), shared);
             }
         }
     }
 
-    private void Update(Model.EnsembleModel ensemble, ThompsonOptions options)
+    private void Update(Model.EnsembleModel ensemble, ThompsonOptions options, Dictionary<(string, string), BinomialCounts>? shared)
     {
         var weights = EffectiveConfig.Weights(ensemble, splits.Table);
         double total = ensemble.Arms.Sum(a => weights[a.Name]);
         var shares = ensemble.Arms.Select(a => weights[a.Name] / total).ToArray();
-        var correct = ensemble.Arms.Select(a => statistics.Arm(ensemble.Name, a.Name))
-            .Select(c => new BinomialCounts(c.FeedbackCorrect, c.FeedbackRows)).ToArray();
+        var correct = ensemble.Arms.Select(a => shared is null ? Local(ensemble.Name, a.Name) : shared.GetValueOrDefault((ensemble.Name, a.Name))).ToArray();
         var next = ThompsonShares.Next(correct, shares, options, random);
         var wanted = ensemble.Arms.Select((a, i) => (a.Name, Weight: (int)Math.Round(next[i] * Scale)))
             .ToDictionary(x => x.Name, x => x.Weight, StringComparer.Ordinal);
@@ -53,6 +65,12 @@ public sealed partial class BanditController(
         {
             Log.SharesNotSet(logger, ensemble.Name, result.Message);
         }
+    }
+
+    private BinomialCounts Local(string ensemble, string arm)
+    {
+        var counters = statistics.Arm(ensemble, arm);
+        return new BinomialCounts(counters.FeedbackCorrect, counters.FeedbackRows);
     }
 
     private static ThompsonOptions Options(BanditConfig bandit)

@@ -1,3 +1,4 @@
+using EnsembleGrpc.Router.Traffic.Assignment;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,10 +8,13 @@ namespace EnsembleGrpc.Router.Rollouts.Replicas;
 /// <summary>
 /// Drives <see cref="RolloutController.Follow"/> every <see cref="RolloutOptions.FollowMs"/> when the rollouts are
 /// shared with other replicas (does nothing otherwise): the lease is renewed, and a decision taken by another replica
-/// reaches this one's split within that delay. The first follow runs at start, so a lone replica decides at once.
+/// reaches this one's split within that delay, as do the splits other replicas stored (an operator's SetTrafficSplit,
+/// the bandit's shares: <see cref="TrafficSplitState.Refresh"/>). The first follow runs at start, so a lone replica
+/// decides at once.
 /// </summary>
 public sealed partial class ReplicaFollower(
-    RolloutController controller, IOptions<RolloutOptions> options, TimeProvider time, ILogger<ReplicaFollower> logger) : BackgroundService
+    RolloutController controller, TrafficSplitState splits, IOptions<RolloutOptions> options, TimeProvider time, ILogger<ReplicaFollower> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,6 +31,7 @@ public sealed partial class ReplicaFollower(
                 try
                 {
                     controller.Follow();
+                    splits.Refresh();
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {

@@ -92,6 +92,37 @@ public sealed partial class TrafficSplitState
         return new SplitChangeResult(SplitChangeError.None, "", view.Version, EffectiveConfig.Weights(updated.Snapshot.Ensembles[ensembleName], updated));
     }
 
+    /// <summary>
+    /// Among replicas sharing a store: takes the stored splits as they are now (another replica's admin call, a bandit
+    /// move), each that fits this replica's routing file. A split that does not fit is left in the store, not deleted:
+    /// during a rolling update another replica may run a newer file that it fits. Returns whether anything changed.
+    /// </summary>
+    public bool Refresh()
+    {
+        lock (_writeGate)
+        {
+            var table = _table;
+            var stored = _store.LoadSplits();
+            var fitting = stored.Where(s => SplitRules.Conflict(table.Snapshot.Ensembles.GetValueOrDefault(s.Ensemble), s) is null).ToList();
+            if (Fingerprint(fitting) == Fingerprint(table.Splits.Values.Select(a => a.Stored)))
+            {
+                return false;
+            }
+
+            var kept = fitting.Select(s => ActiveSplit.On(table.Snapshot.Ensembles[s.Ensemble], s)).ToList();
+            foreach (var split in fitting)
+            {
+                Log.StoredSplitApplied(_logger, split.Ensemble, split.SetBy, split.SetAt, SplitRules.Describe(split.Weights));
+            }
+
+            Volatile.Write(ref _table, SplitTable.Build(table.Snapshot, kept, table.SplitChanges + 1));
+            return true;
+        }
+    }
+
+    private static string Fingerprint(IEnumerable<StoredSplit> splits) => string.Join(
+        '\n', splits.OrderBy(s => s.Ensemble, StringComparer.Ordinal).Select(s => $"{s.Ensemble} {s.SetBy} {s.SetAt.ToUnixTimeMilliseconds()} {SplitRules.Describe(s.Weights)}"));
+
     private void OnConfigChanged(RouterModel model)
     {
         lock (_writeGate)

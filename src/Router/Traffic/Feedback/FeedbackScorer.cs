@@ -7,17 +7,32 @@ namespace EnsembleGrpc.Router.Traffic.Feedback;
 /// <summary>
 /// Scores the true labels of an answered request against what its arm predicted (from the <see cref="RequestLedger"/>),
 /// once per request, and adds the result to the arm's online accuracy: in memory and in the
-/// <see cref="IExperimentStore"/>, so it survives a restart.
+/// <see cref="IExperimentStore"/>, so it survives a restart. Among replicas sharing a store, labels for a request
+/// another replica answered go to it through the <see cref="IFeedbackRelay"/> (<see cref="FeedbackRelayPump"/>).
 /// </summary>
-public sealed partial class FeedbackScorer(RequestLedger ledger, TrafficStatistics statistics, IExperimentStore store, ILogger<FeedbackScorer> logger)
+public sealed partial class FeedbackScorer(
+    RequestLedger ledger, TrafficStatistics statistics, IExperimentStore store, IFeedbackRelay relay, TimeProvider time, ILogger<FeedbackScorer> logger)
 {
     public FeedbackOutcome Score(string requestId, IReadOnlyList<int> labels)
     {
         if (ledger.Find(requestId) is not { } entry)
         {
-            return FeedbackOutcome.Failed(FeedbackError.UnknownRequest, $"request '{requestId}' is unknown or already forgotten (the router keeps the most recent {RequestLedger.DefaultCapacity} by default).");
+            return relay.Enabled ? Forward(requestId, labels) : Unknown(requestId);
         }
 
+        return Score(entry, labels);
+    }
+
+    /// <summary>Scores labels another replica received for a request this one answered (an error if it forgot it meanwhile, or they do not fit it).</summary>
+    public FeedbackOutcome ScoreForwarded(ForwardedFeedback forwarded)
+    {
+        ArgumentNullException.ThrowIfNull(forwarded);
+        return ledger.Find(forwarded.RequestId) is { } entry ? Score(entry, forwarded.Labels) : Unknown(forwarded.RequestId);
+    }
+
+    private FeedbackOutcome Score(LedgerEntry entry, IReadOnlyList<int> labels)
+    {
+        string requestId = entry.RequestId;
         if (labels.Count != entry.Predictions.Length)
         {
             return FeedbackOutcome.Failed(FeedbackError.WrongLabelCount, $"request '{requestId}' had {entry.Predictions.Length} row(s); got {labels.Count} label(s).");
@@ -48,6 +63,22 @@ public sealed partial class FeedbackScorer(RequestLedger ledger, TrafficStatisti
         counters.RecordFeedback(rows, correct);
         return new FeedbackOutcome { Ensemble = entry.Ensemble, Arm = entry.Arm, Correct = correct, Total = rows, ArmOnlineAccuracy = counters.OnlineAccuracy };
     }
+
+    private FeedbackOutcome Forward(string requestId, IReadOnlyList<int> labels)
+    {
+        // The row count is the answering replica's to check; the range is anyone's.
+        if (labels.Count == 0 || labels.Any(l => l < 0 || l >= OutputValidator.Classes))
+        {
+            return FeedbackOutcome.Failed(FeedbackError.LabelOutOfRange, $"labels must be one or more, each in 0..{OutputValidator.Classes - 1}.");
+        }
+
+        return relay.Forward(requestId, labels, time.GetUtcNow())
+            ? new FeedbackOutcome { Forwarded = true, Total = labels.Count }
+            : FeedbackOutcome.Failed(FeedbackError.AlreadyScored, $"feedback for request '{requestId}' was already submitted (it waits for the replica that answered the request).");
+    }
+
+    private static FeedbackOutcome Unknown(string requestId) =>
+        FeedbackOutcome.Failed(FeedbackError.UnknownRequest, $"request '{requestId}' is unknown or already forgotten (the router keeps the most recent {RequestLedger.DefaultCapacity} by default).");
 
     private void Persist(string ensemble, string arm, int rows, int correct)
     {

@@ -1,4 +1,6 @@
+using EnsembleGrpc.Router.Rollouts;
 using EnsembleGrpc.Router.Rollouts.Bandit;
+using EnsembleGrpc.Router.Rollouts.Persistence;
 using EnsembleGrpc.Router.Tests.Traffic;
 using EnsembleGrpc.Router.Traffic;
 using EnsembleGrpc.Router.Traffic.Assignment;
@@ -20,7 +22,7 @@ public sealed class BanditControllerTests : IDisposable
         var statistics = new TrafficStatistics();
         statistics.Arm("mnist", "left").RecordFeedback(1000, 900);
         statistics.Arm("mnist", "right").RecordFeedback(1000, 970);
-        var bandit = new BanditController(_splits.Provider, _splits.State, statistics, new Random(5), NullLogger<BanditController>.Instance);
+        var bandit = Bandit(_splits, statistics);
 
         bandit.Tick();
         Assert.Equal(new Dictionary<string, int> { ["left"] = 4000, ["right"] = 6000 }, Weights());
@@ -33,6 +35,12 @@ public sealed class BanditControllerTests : IDisposable
         _splits.Restart();
         Assert.Equal(9500, Weights()["right"]);
     }
+
+    /// <summary>A bandit on <paramref name="splits"/>; with <paramref name="controller"/> (replicas), it decides only while that holds the lease.</summary>
+    internal static BanditController Bandit(SplitFixture splits, TrafficStatistics statistics, RolloutController? controller = null) => new(
+        splits.Provider, splits.State, statistics,
+        controller ?? new RolloutController(splits.Provider, splits.State, new CounterReader(statistics, splits.Provider), new NullRolloutStore(), splits.Time, new Random(1), NullLogger<RolloutController>.Instance),
+        splits.Store, new Random(5), NullLogger<BanditController>.Instance);
 
     private IReadOnlyDictionary<string, int> Weights() => EffectiveConfig.Weights(_splits.Ensemble, _splits.State.Table);
 }
