@@ -70,7 +70,8 @@ public sealed partial class BreakerProcessTests(ProcessCluster cluster, ITestOut
         Assert.Matches("^O(HO)+HC$", events);
         for (int i = 0; i < 3; i++)
         {
-            Assert.False(InferenceCalls.Fallback(await cluster.Client.ModelInferAsync(request)));
+            var response = await cluster.Client.ModelInferAsync(request);
+            Assert.False(InferenceCalls.Fallback(response), $"call {i} after the breaker closed: {InferenceCalls.Str(response, "fallback_reason")}; router: {string.Join(" | ", cluster.Router.Output.TakeLast(6))}");
         }
 
         Assert.Equal("closed", (await Endpoint("probe", "mnist_cnn_2")).BreakerState);
