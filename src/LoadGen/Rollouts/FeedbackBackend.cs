@@ -61,11 +61,22 @@ public sealed class FeedbackBackend : IInferenceBackend
     public ValueTask<IReadOnlyList<ModelStatisticsSnapshot>?> GetStatisticsAsync(string? model, string? version, CancellationToken cancellationToken)
         => _inner.GetStatisticsAsync(model, version, cancellationToken);
 
-    /// <summary>Stops taking feedback and waits (bounded) for what is queued to be sent.</summary>
-    public async Task FlushAsync(TimeSpan limit)
+    /// <summary>
+    /// Stops taking feedback and waits (bounded) for what is queued to be sent; false when the limit came first (the
+    /// tally then shows submitted above accepted plus failed).
+    /// </summary>
+    public async Task<bool> FlushAsync(TimeSpan limit)
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_senders).WaitAsync(limit).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_senders).WaitAsync(limit).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stops the senders; the inner backend belongs to the caller.</summary>

@@ -14,9 +14,11 @@ public sealed class GrpcRolloutAdmin : IRolloutAdmin
     private readonly RouterAdmin.RouterAdminClient _client;
     private readonly Metadata _bearer;
     private readonly TimeSpan _deadline;
+    private readonly TimeProvider _time;
 
-    public GrpcRolloutAdmin(string address, string? token, TimeSpan deadline)
+    public GrpcRolloutAdmin(string address, string? token, TimeSpan deadline, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _channel = GrpcChannel.ForAddress(address);
         _client = new RouterAdmin.RouterAdminClient(_channel);
         _bearer = string.IsNullOrEmpty(token) ? [] : new Metadata { { "authorization", "Bearer " + token } };
@@ -95,5 +97,5 @@ public sealed class GrpcRolloutAdmin : IRolloutAdmin
         };
     }
 
-    private DateTime Deadline() => DateTime.UtcNow + _deadline;
+    private DateTime Deadline() => _time.GetUtcNow().UtcDateTime + _deadline;
 }
