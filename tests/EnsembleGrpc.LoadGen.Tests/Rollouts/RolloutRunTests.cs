@@ -99,7 +99,7 @@ public sealed class RolloutRunTests : IDisposable
         var watcher = new RolloutWatcher(admin, "mnist", clock, TimeSpan.FromMilliseconds(500));
 
         var measured = clock.Run(profiler.RolloutRunAsync(watcher, TimeSpan.FromSeconds(60), rate: 100, concurrency: 1, CancellationToken.None));
-        await feedback.FlushAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(30)));
 
         return (clock, admin, sent, feedback, measured, RolloutTimeline.Build(watcher, measured.Records, measured.MeasureStart, clock, feedback.Tally));
     }

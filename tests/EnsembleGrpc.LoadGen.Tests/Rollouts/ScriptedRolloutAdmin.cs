@@ -15,7 +15,9 @@ internal sealed class ScriptedRolloutAdmin(LoadClock clock, TimeSpan rollbackAt)
 
     public ConcurrentQueue<(string Id, int[] Labels)> Feedback { get; } = new();
 
-    public int Polls;
+    private int _polls;
+
+    public int Polls => Volatile.Read(ref _polls);
 
     public ValueTask<FeedbackResult> SubmitFeedbackAsync(string requestId, IReadOnlyList<int> labels, CancellationToken cancellationToken)
     {
@@ -25,7 +27,7 @@ internal sealed class ScriptedRolloutAdmin(LoadClock clock, TimeSpan rollbackAt)
 
     public ValueTask<RolloutSnapshot?> GetRolloutAsync(string ensemble, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref Polls);
+        Interlocked.Increment(ref _polls);
         var rolledBack = clock.Elapsed >= rollbackAt;
         var started = new RolloutDecisionPoint { Sequence = 1, At = "2026-12-03T06:00:00Z", Kind = "started", FromPercent = 0, ToPercent = 20, Reason = "started by routing-file" };
         var baseline = new ArmCounts(400, 0, 0, 400, 394);

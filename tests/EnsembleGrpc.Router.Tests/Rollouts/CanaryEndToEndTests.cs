@@ -22,7 +22,11 @@ public sealed class CanaryEndToEndTests(ITestOutputHelper output)
         Assert.Equal(3, result.WaitExit); // ensemble.py rollout wait: rolled back
         var root = result.Experiment.RootElement;
         Assert.Equal("rolled_back", root.GetProperty("final_status").GetString());
-        Assert.Equal(["started", "rolled_back"], Kinds(root));
+        // Rolled back from the first step, or (when the labels lag the answers on a busy machine, so the accuracy
+        // guardrail is still in its burn-in as the first step ends: no data is never a failure) from the second;
+        // never promoted.
+        var kinds = Kinds(root);
+        Assert.Contains(string.Join(',', kinds), new[] { "started,rolled_back", "started,advanced,rolled_back" });
         var outcome = root.GetProperty("outcome");
         Assert.StartsWith("accuracy breached", outcome.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("controller", outcome.GetProperty("by").GetString());

@@ -30,19 +30,27 @@ internal sealed class CanaryExperiment : IAsyncDisposable
         return candidate is null ? replaced : Replace(replaced, "\"candidate\": \"weak\"", $"\"candidate\": \"{candidate}\"");
     }
 
-    public async Task<Result> RunAsync(string? candidate = null)
+    /// <summary>The router's gRPC port, once <see cref="StartAsync"/> has returned.</summary>
+    public string Port { get; private set; } = "";
+
+    /// <summary>The worker and the router; the file's canary starts with the router, at its first step.</summary>
+    public async Task StartAsync(string? candidate = null, params string[] routerArgs)
     {
         var worker = Start("EnsembleGrpc.InferenceServer.dll", "--repository", RepoPaths.Models, "--models", "mnist_cnn_1,mnist_cnn_2,mnist_cnn_3,mnist_cnn_weak",
             "--host", "127.0.0.1", "--port", "0", "--log-level", "Warning");
         int workerPort = await worker.ListeningPortAsync();
         await worker.WaitForLineAsync(l => l.StartsWith("EnsembleGrpc worker ready:", StringComparison.Ordinal));
         string routing = _files.Write("routing.json", ConfigText($"http://127.0.0.1:{workerPort}", candidate));
-        var router = Start("EnsembleGrpc.Router.dll", "--config", routing, "--port", "0", "--state", "none", "--watch", "false", "--Rollouts:TickMs", "200");
-        string port = (await router.ListeningPortAsync()).ToString(CultureInfo.InvariantCulture);
+        var router = Start("EnsembleGrpc.Router.dll", ["--config", routing, "--port", "0", "--state", "none", "--watch", "false", "--Rollouts:TickMs", "200", .. routerArgs]);
+        Port = (await router.ListeningPortAsync()).ToString(CultureInfo.InvariantCulture);
+    }
 
+    /// <summary>LoadGen in feedback mode following the rollout, with <c>ensemble.py rollout wait</c> beside it.</summary>
+    public async Task<Result> RunTrafficAsync()
+    {
         string prefix = Path.Combine(_files.Directory, "out", "canary");
-        var wait = EnsembleCli.RunAsync(Limit, "rollout", "wait", "--target", "127.0.0.1:" + port, "--interval", "0.5", "--wait-timeout", "90");
-        var loadgen = Start("EnsembleGrpc.LoadGen.dll", "--target", "http://127.0.0.1:" + port, "--model", "mnist", "--rate", "100", "--routing-key", "req-{i}",
+        var wait = EnsembleCli.RunAsync(Limit, "rollout", "wait", "--target", "127.0.0.1:" + Port, "--interval", "0.5", "--wait-timeout", "90");
+        var loadgen = Start("EnsembleGrpc.LoadGen.dll", "--target", "http://127.0.0.1:" + Port, "--model", "mnist", "--rate", "100", "--routing-key", "req-{i}",
             "--feedback", "--admin-token", Token, "--rollout", "mnist", "--rollout-poll", "250ms", "--duration", "60s",
             "--warmup", "1s", "--measurement-window", "1s", "--no-live", "--no-server-stats", "--output", prefix);
         int loadgenExit = await loadgen.WaitForExitAsync();
@@ -50,6 +58,12 @@ internal sealed class CanaryExperiment : IAsyncDisposable
         string console = string.Join('\n', loadgen.Output);
         var experiment = JsonDocument.Parse(await File.ReadAllTextAsync(prefix + "-rollout.json"));
         return new Result(loadgenExit, waitExit, waitOutput, experiment, Directory.GetFiles(Path.GetDirectoryName(prefix)!), console);
+    }
+
+    public async Task<Result> RunAsync(string? candidate = null)
+    {
+        await StartAsync(candidate);
+        return await RunTrafficAsync();
     }
 
     public async ValueTask DisposeAsync()
