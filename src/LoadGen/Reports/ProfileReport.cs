@@ -27,7 +27,7 @@ public sealed record RunInfo
 
     public required string Model { get; init; }
 
-    /// <summary>"concurrency sweep", "rate sweep", "rate search" or "fault".</summary>
+    /// <summary>"concurrency sweep", "rate sweep", "rate search", "fault" or "rollout".</summary>
     public required string Mode { get; init; }
 
     public DateTimeOffset StartedAt { get; init; }
