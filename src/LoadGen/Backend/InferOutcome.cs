@@ -14,6 +14,9 @@ public sealed record InferOutcome
 
     public string? Error { get; init; }
 
+    /// <summary>The response's id (the router's request id, which feedback names); null when it has none.</summary>
+    public string? RequestId { get; init; }
+
     /// <summary>Response parameter <c>ensemble_strategy</c>.</summary>
     public string? Strategy { get; init; }
 

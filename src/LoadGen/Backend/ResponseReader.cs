@@ -13,6 +13,7 @@ internal static class ResponseReader
         return new InferOutcome
         {
             Status = global::Grpc.Core.StatusCode.OK,
+            RequestId = string.IsNullOrEmpty(response.Id) ? null : response.Id,
             Strategy = String(parameters, "ensemble_strategy"),
             Arm = String(parameters, "arm"),
             Fallback = Bool(parameters, "fallback"),

@@ -50,12 +50,18 @@ public sealed class LoadGenCommand
     // Fault scenario.
     private readonly Option<string?> _faultStart = new("--fault-start") { HelpName = "duration", Description = "Fault scenario: when the fault begins, from the start of measurement (e.g. 10s)." };
     private readonly Option<string?> _faultDuration = new("--fault-duration") { HelpName = "duration", Description = "Fault scenario: how long the fault lasts (e.g. 5s)." };
-    private readonly Option<string?> _duration = new("--duration") { HelpName = "duration", Description = "Fault scenario: measured run length (default: fault start + duration + as long again as the start)." };
+    private readonly Option<string?> _duration = new("--duration") { HelpName = "duration", Description = "Fault scenario: measured run length (default: fault start + duration + as long again as the start). With --rollout: the longest the run follows the rollout (default 10m)." };
     private readonly Option<string?> _faultWorker = new("--fault-worker-command") { HelpName = "command", Description = "Fault scenario: command line of a worker LoadGen starts itself before the run and breaks during the fault (it is up once it prints 'Now listening on')." };
     private readonly Option<string> _faultWorkerName = new("--fault-worker-name") { HelpName = "name", Description = "Name of that worker in the report.", DefaultValueFactory = _ => "worker" };
     private readonly Option<string> _faultAction = new("--fault-action") { Description = "What happens to the started worker: pause (SIGSTOP, then SIGCONT) or stop (kill, then start again).", DefaultValueFactory = _ => "pause" };
     private readonly Option<string?> _faultBegin = new("--fault-begin-command") { HelpName = "command", Description = "Fault scenario: shell command run when the fault begins instead, e.g. 'kill -STOP 1234'." };
     private readonly Option<string?> _faultEnd = new("--fault-end-command") { HelpName = "command", Description = "Shell command run when the fault ends, e.g. 'kill -CONT 1234'." };
+
+    // Feedback and rollouts.
+    private readonly Option<bool> _feedback = new("--feedback") { Description = "Feedback mode: for each answered request, send the router SubmitFeedback with the true labels of its rows (--input dataset), under the admin token." };
+    private readonly Option<string?> _adminToken = new("--admin-token") { HelpName = "token", Description = "The router's admin token for --feedback (default: $ENSEMBLEGRPC_ADMIN_TOKEN)." };
+    private readonly Option<string?> _rollout = new("--rollout") { HelpName = "ensemble", Description = "Follow this ensemble's rollout: one load level (--rate N or --concurrency N) until the rollout is promoted, rolled back or aborted (or --duration, default 10m), polling its view; writes PREFIX-rollout.json, PREFIX-rollout.txt and PREFIX-rollout-timeline.svg (share, accuracy, error and fallback rate, p95, decisions)." };
+    private readonly Option<string> _rolloutPoll = new("--rollout-poll") { HelpName = "duration", Description = "How often --rollout reads the rollout's view.", DefaultValueFactory = _ => "1s" };
 
     // Output.
     private readonly Option<string?> _output = new("--output", "-o") { HelpName = "prefix", Description = "Report prefix: writes PREFIX.csv, PREFIX-server.csv (server side per statistics source), PREFIX-failures.csv (failures by status and server message), PREFIX.json, PREFIX-latency-throughput.svg, PREFIX-latency-distribution.svg (and PREFIX-fault-timeline.svg)." };
@@ -77,7 +83,8 @@ public sealed class LoadGenCommand
             + "  loadgen -t http://127.0.0.1:8000 -m mnist --strategy vote --rate 200:2000:200 --arrivals poisson -o out/rates\n"
             + "  loadgen -t http://127.0.0.1:8000 -m mnist --rate 100:5000 --search-p99 20ms\n"
             + "  loadgen -t http://127.0.0.1:8000 -m mnist --rate 500 --fault-start 10s --fault-duration 5s "
-            + "--fault-begin-command 'kill -STOP 4242' --fault-end-command 'kill -CONT 4242' -o out/fault");
+            + "--fault-begin-command 'kill -STOP 4242' --fault-end-command 'kill -CONT 4242' -o out/fault\n"
+            + "  loadgen -t http://127.0.0.1:8000 -m mnist --rate 100 --feedback --rollout mnist -o out/canary");
         foreach (var option in new Option[]
         {
             _target, _model, _modelVersion, _input, _dataset, _inputName, _inputShape, _outputName, _batch, _strategy, _routingKey, _routingKeys, _params,
@@ -85,6 +92,7 @@ public sealed class LoadGenCommand
             _warmup, _window, _stability, _maxWindows, _maxStepTime,
             _connections, _deadline, _serverStats, _noServerStats,
             _faultStart, _faultDuration, _duration, _faultWorker, _faultWorkerName, _faultAction, _faultBegin, _faultEnd,
+            _feedback, _adminToken, _rollout, _rolloutPoll,
             _output, _noLive,
         })
         {
@@ -163,7 +171,16 @@ public sealed class LoadGenCommand
         var faultRequested = faultStart is not null || faultDuration is not null || result.GetValue(_faultWorker) is not null || result.GetValue(_faultBegin) is not null;
 
         RunMode mode;
-        if (faultRequested)
+        var rolloutEnsemble = result.GetValue(_rollout);
+        if (rolloutEnsemble is not null)
+        {
+            mode = RunMode.Rollout;
+            if (faultRequested || searchP99 is not null || (rates?.Count ?? 1) > 1 || (concurrency?.Count ?? 1) > 1)
+            {
+                problems.Add("--rollout: one load level only (--rate N or --concurrency N), without a fault or a search.");
+            }
+        }
+        else if (faultRequested)
         {
             mode = RunMode.Fault;
             if (faultStart is null || faultDuration is null)
@@ -325,6 +342,7 @@ public sealed class LoadGenCommand
                 : null,
         };
 
+        settings = BindFeedback(result, settings, rolloutEnsemble, runDuration, problems);
         if (settings.Fault is { } f && f.Plan.RunDuration < f.Plan.End)
         {
             problems.Add("--duration must cover the fault (at least --fault-start + --fault-duration).");
@@ -337,5 +355,39 @@ public sealed class LoadGenCommand
 
         errors = problems;
         return problems.Count == 0 ? settings : null;
+    }
+
+    /// <summary>--feedback, --admin-token and --rollout on top of the bound settings.</summary>
+    private RunSettings BindFeedback(ParseResult result, RunSettings settings, string? ensemble, TimeSpan? duration, List<string> problems)
+    {
+        var feedback = result.GetValue(_feedback);
+        var token = result.GetValue(_adminToken) ?? Environment.GetEnvironmentVariable("ENSEMBLEGRPC_ADMIN_TOKEN");
+        if (feedback && string.IsNullOrEmpty(token))
+        {
+            problems.Add("--feedback needs the router's admin token: --admin-token or $ENSEMBLEGRPC_ADMIN_TOKEN.");
+        }
+
+        if (feedback && settings.Input != InputKind.Dataset)
+        {
+            problems.Add("--feedback needs labels: --input dataset.");
+        }
+
+        var pollText = result.GetValue(_rolloutPoll);
+        if (!Durations.TryParse(pollText, out var poll) || poll <= TimeSpan.Zero)
+        {
+            problems.Add($"--rollout-poll: '{pollText}' is not a positive duration (e.g. 500ms, 1s).");
+        }
+
+        if (ensemble is { Length: 0 })
+        {
+            problems.Add("--rollout: the ensemble's name is empty.");
+        }
+
+        return settings with
+        {
+            Feedback = feedback,
+            AdminToken = token,
+            Rollout = ensemble is null ? null : new RolloutSettings { Ensemble = ensemble, Poll = poll, MaxDuration = duration ?? TimeSpan.FromMinutes(10) },
+        };
     }
 }

@@ -7,6 +7,7 @@ using EnsembleGrpc.LoadGen.Measurement;
 using EnsembleGrpc.LoadGen.Preflight;
 using EnsembleGrpc.LoadGen.Profiling;
 using EnsembleGrpc.LoadGen.Reports;
+using EnsembleGrpc.LoadGen.Rollouts;
 using Spectre.Console;
 
 namespace EnsembleGrpc.LoadGen.Cli;
@@ -17,6 +18,9 @@ public static class ProfileRun
     /// <summary>Console width of the report where the console has none (a log file); every table fits it.</summary>
     public const int ReportWidth = 100;
 
+    /// <summary>How long the feedback still queued at the end of a run may take to send.</summary>
+    private static readonly TimeSpan FeedbackFlushLimit = TimeSpan.FromSeconds(30);
+
     public static async Task<int> ExecuteAsync(RunSettings settings, IAnsiConsole console, CancellationToken abort)
     {
         var startedAt = DateTimeOffset.UtcNow;
@@ -24,6 +28,8 @@ public static class ProfileRun
             ? InputSamples.FromDataset(EgdsDataset.Load(settings.DatasetPath), settings.BatchSize)
             : InputSamples.Random(settings.BatchSize, settings.InputShape, settings.Seed);
         await using var backend = new GrpcInferenceBackend(settings.Target, settings.Connections, settings.Deadline);
+        await using var admin = settings.Feedback || settings.Rollout is not null ? new GrpcRolloutAdmin(settings.Target, settings.AdminToken, settings.Deadline) : null;
+        await using var feedback = settings.Feedback ? new FeedbackBackend(backend, admin!) : null;
         // One channel per statistics server (the target's own for the target), shared by its sources.
         var statsBackends = new Dictionary<string, IInferenceBackend>(StringComparer.Ordinal);
         var statsQueries = new List<StatisticsQuery>();
@@ -83,10 +89,11 @@ public static class ProfileRun
 
             report = await LiveProgress.RunAsync(console, settings.Live, async observer =>
             {
+                var clock = SystemLoadClock.CreateDefault();
                 var profiler = new Profiler(
-                    backend,
+                    (IInferenceBackend?)feedback ?? backend,
                     requests,
-                    SystemLoadClock.CreateDefault(),
+                    clock,
                     measurement,
                     new ServerStatisticsReader(statsQueries),
                     observer,
@@ -98,6 +105,8 @@ public static class ProfileRun
                     case RunMode.RateSearch:
                         var search = await profiler.SearchAsync(new RateSearch(settings.Rates[0], settings.Rates[^1], settings.SearchP99!.Value.TotalMilliseconds), abort).ConfigureAwait(false);
                         return report with { Steps = search.Probes.Select(p => p.Step).OrderBy(s => s.Rate).ToArray(), Search = search };
+                    case RunMode.Rollout:
+                        return await RunRolloutAsync(profiler, clock, admin!, feedback, settings, report, abort).ConfigureAwait(false);
                     case RunMode.Fault:
                         var (step, fault) = await profiler.FaultRunAsync(settings.Fault!.Plan, injector!, settings.Rates.Count > 0 ? settings.Rates[0] : null, settings.Concurrency[0], abort).ConfigureAwait(false);
                         return report with { Steps = [step], Fault = fault };
@@ -130,6 +139,17 @@ public static class ProfileRun
         }
 
         ConsoleReportWriter.Write(console, report);
+        if (report.Rollout is { } rollout)
+        {
+            console.WriteLine(RolloutSummaryWriter.Write(rollout));
+        }
+        else if (feedback is not null)
+        {
+            await feedback.FlushAsync(FeedbackFlushLimit).ConfigureAwait(false);
+            var tally = feedback.Tally;
+            console.MarkupLine($"feedback: {tally.Accepted:N0} accepted, {tally.Failed:N0} failed");
+        }
+
         if (settings.OutputPrefix is { } prefix)
         {
             foreach (var path in ReportFiles.Write(report, prefix))
@@ -139,6 +159,25 @@ public static class ProfileRun
         }
 
         return ExitCodes.For(report, abort.IsCancellationRequested);
+    }
+
+    /// <summary>
+    /// One load level while the rollout is followed; the feedback still queued is sent before the experiment is put
+    /// together, so its tally is final.
+    /// </summary>
+    private static async Task<ProfileReport> RunRolloutAsync(Profiler profiler, LoadClock clock, IRolloutAdmin admin, FeedbackBackend? feedback, RunSettings settings, ProfileReport report, CancellationToken abort)
+    {
+        var rollout = settings.Rollout!;
+        var watcher = new RolloutWatcher(admin, rollout.Ensemble, clock, rollout.Poll);
+        double? rate = settings.Rates.Count > 0 ? settings.Rates[0] : null;
+        var measured = await profiler.RolloutRunAsync(watcher, rollout.MaxDuration, rate, settings.Concurrency[0], abort).ConfigureAwait(false);
+        if (feedback is not null)
+        {
+            await feedback.FlushAsync(FeedbackFlushLimit).ConfigureAwait(false);
+        }
+
+        var experiment = RolloutTimeline.Build(watcher, measured.Records, measured.MeasureStart, clock, feedback?.Tally);
+        return report with { Steps = [measured.Summary], Rollout = experiment };
     }
 
     /// <summary>Checks the model's metadata against what will be sent, and resolves the input and output names.</summary>
@@ -180,6 +219,7 @@ public static class ProfileRun
             RunMode.RateSweep => "rate sweep",
             RunMode.RateSearch => "rate search",
             RunMode.Fault => "fault",
+            RunMode.Rollout => "rollout",
             _ => "concurrency sweep",
         },
         StartedAt = startedAt,
@@ -195,7 +235,7 @@ public static class ProfileRun
         MaxWindows = s.MaxWindows,
         StepTimeLimitSeconds = (s.MaxStepTime ?? s.Warmup + (s.Window * s.MaxWindows * MeasurementOptions.StepTimeFactor)).TotalSeconds,
         LateThresholdMs = s.LateThreshold.TotalMilliseconds,
-        Arrivals = s.Mode is RunMode.RateSweep or RunMode.RateSearch || (s.Mode == RunMode.Fault && s.Rates.Count > 0) ? s.Arrivals.ToString().ToLowerInvariant() : null,
+        Arrivals = s.Mode is RunMode.RateSweep or RunMode.RateSearch || (s.Mode is RunMode.Fault or RunMode.Rollout && s.Rates.Count > 0) ? s.Arrivals.ToString().ToLowerInvariant() : null,
         ServerStatistics = [.. StatisticsSources(s).Select(x => x.ToString())],
         Aborted = aborted,
     };

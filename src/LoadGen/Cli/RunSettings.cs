@@ -75,6 +75,15 @@ public sealed record RunSettings
 
     public FaultSettings? Fault { get; init; }
 
+    /// <summary>Feedback mode: a SubmitFeedback with the true labels of every answered request.</summary>
+    public bool Feedback { get; init; }
+
+    /// <summary>The router's admin token for feedback (--admin-token or $ENSEMBLEGRPC_ADMIN_TOKEN).</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>The rollout a run follows (--rollout); its mode is then <see cref="RunMode.Rollout"/>.</summary>
+    public RolloutSettings? Rollout { get; init; }
+
     public string? OutputPrefix { get; init; }
 
     public bool Live { get; init; } = true;
@@ -86,6 +95,7 @@ public enum RunMode
     RateSweep,
     RateSearch,
     Fault,
+    Rollout,
 }
 
 public enum InputKind
@@ -110,4 +120,16 @@ public sealed record FaultSettings
     public string? EndCommand { get; init; }
 
     public TimeSpan WorkerReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>The rollout a run follows: one load level until the rollout finishes or the run's time is up.</summary>
+public sealed record RolloutSettings
+{
+    public required string Ensemble { get; init; }
+
+    /// <summary>How often the rollout's view is read (default 1 s).</summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The run ends here if the rollout has not finished (default 10 min).</summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -25,10 +25,11 @@ public sealed class StepRunner(LoadClock clock, MeasurementOptions options, Serv
 
     /// <summary>Measures for a fixed duration (fault scenarios); the summary covers all of it.</summary>
     /// <param name="sidecar">Started when measurement is about to start, given its start timestamp (a fault schedule); awaited before the summary.</param>
-    public Task<StepMeasurement> MeasureForAsync(ILoadManager load, StepDescriptor step, TimeSpan duration, CancellationToken abort, Func<long, CancellationToken, Task>? sidecar = null)
+    /// <param name="finished">Ends the step early, at the first window end where it says so (a rollout that has finished).</param>
+    public Task<StepMeasurement> MeasureForAsync(ILoadManager load, StepDescriptor step, TimeSpan duration, CancellationToken abort, Func<long, CancellationToken, Task>? sidecar = null, Func<bool>? finished = null)
     {
         var windows = Math.Max(1, (int)Math.Ceiling(duration / options.Window));
-        return RunAsync(load, step, windows, w => w.Count >= windows, _ => true, keep: int.MaxValue, abort, sidecar);
+        return RunAsync(load, step, windows, w => w.Count >= windows || finished?.Invoke() == true, _ => true, keep: int.MaxValue, abort, sidecar);
     }
 
     private async Task<StepMeasurement> RunAsync(

@@ -3,11 +3,12 @@ using EnsembleGrpc.LoadGen.Faults;
 using EnsembleGrpc.LoadGen.Inputs;
 using EnsembleGrpc.LoadGen.Load;
 using EnsembleGrpc.LoadGen.Measurement;
+using EnsembleGrpc.LoadGen.Rollouts;
 
 namespace EnsembleGrpc.LoadGen.Profiling;
 
 /// <summary>
-/// Runs the steps of a profile: a concurrency sweep, a rate sweep, a rate search or a fault run. It picks load
+/// Runs the steps of a profile: a concurrency sweep, a rate sweep, a rate search, a fault run or a run that follows a rollout. It picks load
 /// managers, has the <see cref="StepRunner"/> measure them, and collects the summaries; it formats nothing.
 /// </summary>
 public sealed class Profiler
@@ -85,6 +86,20 @@ public sealed class Profiler
         var fault = new FaultAnalyzer(_clock, _runner.Analyzer)
             .Analyze(injector.Description, measured.Records, measured.MeasureStart, end, began, ended, TimeSpan.FromSeconds(1), schedule.Error);
         return (measured.Summary, fault);
+    }
+
+    /// <summary>
+    /// One load level while <paramref name="watcher"/> follows a rollout: ends at the first window after the rollout
+    /// finished, or after <paramref name="maxDuration"/>. Returns the step with its records, for the rollout's timeline.
+    /// </summary>
+    public async Task<StepMeasurement> RolloutRunAsync(RolloutWatcher watcher, TimeSpan maxDuration, double? rate, int concurrency, CancellationToken abort)
+    {
+        ILoadManager load = rate is { } r
+            ? new RateLoadManager(_executor, ArrivalSchedule.Create(_options.Arrivals, r, _options.Random), _options.MaxOutstanding)
+            : new ConcurrencyLoadManager(_executor, concurrency);
+        var step = rate is { } rr ? StepDescriptor.ForRate(rr) : StepDescriptor.ForConcurrency(concurrency);
+        var until = _clock.ToTicks(maxDuration);
+        return await _runner.MeasureForAsync(load, step, maxDuration, abort, (start, token) => watcher.RunAsync(start, start + until, token), () => watcher.IsFinished).ConfigureAwait(false);
     }
 
     private async Task<StepSummary> MeasureRateAsync(double rate, CancellationToken abort)

@@ -1,6 +1,7 @@
 using EnsembleGrpc.LoadGen.Faults;
 using EnsembleGrpc.LoadGen.Measurement;
 using EnsembleGrpc.LoadGen.Profiling;
+using EnsembleGrpc.LoadGen.Rollouts;
 
 namespace EnsembleGrpc.LoadGen.Reports;
 
@@ -14,6 +15,9 @@ public sealed record ProfileReport
     public RateSearchResult? Search { get; init; }
 
     public FaultReport? Fault { get; init; }
+
+    /// <summary>A feedback run's rollout experiment (--rollout).</summary>
+    public RolloutExperiment? Rollout { get; init; }
 }
 
 /// <summary>What was run, against what, how it was measured.</summary>
@@ -23,7 +27,7 @@ public sealed record RunInfo
 
     public required string Model { get; init; }
 
-    /// <summary>"concurrency sweep", "rate sweep", "rate search" or "fault".</summary>
+    /// <summary>"concurrency sweep", "rate sweep", "rate search", "fault" or "rollout".</summary>
     public required string Mode { get; init; }
 
     public DateTimeOffset StartedAt { get; init; }

@@ -1,9 +1,12 @@
+using System.Text.Json;
+
 namespace EnsembleGrpc.LoadGen.Reports;
 
 /// <summary>
 /// Writes every file of a report next to an output prefix: PREFIX.csv, PREFIX-server.csv (server side per step and
 /// statistics source, when there is any), PREFIX-failures.csv (every failure kind with the server's message, when
-/// any request failed), PREFIX.json and the PREFIX-*.svg plots.
+/// any request failed), PREFIX.json and the PREFIX-*.svg plots; for a run that followed a rollout, PREFIX-rollout.json (the
+/// experiment), PREFIX-rollout.txt (its summary) and PREFIX-rollout-timeline.svg.
 /// </summary>
 public static class ReportFiles
 {
@@ -44,6 +47,13 @@ public static class ReportFiles
         if (PlotWriter.FaultTimeline(report) is { } timeline)
         {
             Save("-fault-timeline.svg", timeline);
+        }
+
+        if (report.Rollout is { } rollout)
+        {
+            Save("-rollout.json", JsonSerializer.Serialize(rollout, JsonReportWriter.Options));
+            Save("-rollout.txt", RolloutSummaryWriter.Write(rollout));
+            Save("-rollout-timeline.svg", RolloutPlot.Timeline(report)!);
         }
 
         return written;

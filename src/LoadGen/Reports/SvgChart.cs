@@ -52,10 +52,13 @@ internal sealed class SvgChart
 
     public List<(double From, double To, string Label)> Shaded { get; } = [];
 
+    /// <summary>Events at one x (a rollout's decisions): a vertical line with a label, the detail as its tooltip.</summary>
+    public List<ChartMark> Marks { get; } = [];
+
     public string Render()
     {
         var points = Series.Where(s => !s.RightAxis).SelectMany(s => s.Points).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
-        var allX = Series.SelectMany(s => s.Points).Select(p => p.X).Where(double.IsFinite).Concat(Shaded.SelectMany(s => new[] { s.From, s.To })).ToList();
+        var allX = Series.SelectMany(s => s.Points).Select(p => p.X).Where(double.IsFinite).Concat(Shaded.SelectMany(s => new[] { s.From, s.To })).Concat(Marks.Select(m => m.X)).ToList();
         var (xMin, xMax, xTicks) = Axis(allX, XScale);
         var (yMin, yMax, yTicks) = Axis(points.Select(p => p.Y).ToList(), YScale);
         var plotW = Width - Left - Right;
@@ -83,6 +86,8 @@ internal sealed class SvgChart
             svg.Append(CultureInfo.InvariantCulture, $"<g class=\"shaded\"><rect x=\"{F(x1)}\" y=\"{top}\" width=\"{F(Math.Max(1, x2 - x1))}\" height=\"{plotH}\" fill=\"#d62728\" fill-opacity=\"0.10\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F((x1 + x2) / 2)}\" y=\"{top + 16}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#a01010\">{Esc(label)}</text></g>\n");
         }
+
+        AppendMarks(svg, X, top, plotH);
 
         // Grid and ticks.
         svg.Append("<g class=\"axis x\" font-size=\"12\" fill=\"#444\">\n");
@@ -188,6 +193,22 @@ internal sealed class SvgChart
 
         svg.Append("</svg>\n");
         return svg.ToString();
+    }
+
+    /// <summary>
+    /// Each mark as a dashed vertical line with its label written up along it (marks close together would overlap if
+    /// written across), and its detail as the SVG tooltip.
+    /// </summary>
+    private void AppendMarks(StringBuilder svg, Func<double, double> x, double top, double plotH)
+    {
+        foreach (var mark in Marks)
+        {
+            var px = F(x(mark.X));
+            var color = mark.Color ?? "#444";
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"mark\" data-kind=\"{Esc(mark.Kind)}\"><title>{Esc(mark.Detail ?? mark.Label)}</title>");
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{px}\" y1=\"{top}\" x2=\"{px}\" y2=\"{top + plotH}\" stroke=\"{color}\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text transform=\"translate({px} {F(top + plotH - 6)}) rotate(-90)\" dx=\"0\" dy=\"-4\" font-size=\"11\" fill=\"{color}\">{Esc(mark.Label)}</text></g>\n");
+        }
     }
 
     /// <summary>Legend entries (series index, row, x offset from the plot's left edge), wrapped to the plot width.</summary>
@@ -394,3 +415,6 @@ internal sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points
 }
 
 internal readonly record struct ChartPoint(double X, double Y, string? Label = null);
+
+/// <summary>An event on a chart's x axis: its kind (a CSS hook), a short label, a longer detail, a color.</summary>
+internal sealed record ChartMark(double X, string Kind, string Label, string? Detail = null, string? Color = null);

@@ -19,6 +19,7 @@ public sealed class AccuracyTests : IClassFixture<MnistWorkerFixture>
     [InlineData("mnist_cnn_1")]
     [InlineData("mnist_cnn_2")]
     [InlineData("mnist_cnn_3")]
+    [InlineData("mnist_cnn_weak")] // the deliberately worse canary candidate (tools/train/weak.py)
     public async Task A_member_reproduces_its_test_accuracy_through_grpc(string model)
     {
         var split = _fixture.Split;

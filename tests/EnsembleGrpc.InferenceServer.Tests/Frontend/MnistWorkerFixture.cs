@@ -8,7 +8,7 @@ public sealed class MnistWorkerFixture : IAsyncLifetime
 {
     public const int RequestBatch = 50;
 
-    public static readonly string[] AllModels = ["mnist_cnn_1", "mnist_cnn_2", "mnist_cnn_3", "mnist_stacker"];
+    public static readonly string[] AllModels = ["mnist_cnn_1", "mnist_cnn_2", "mnist_cnn_3", "mnist_cnn_weak", "mnist_stacker"];
 
     private readonly ConcurrentDictionary<string, Lazy<Task<float[]>>> _memberProbabilities = new();
 

@@ -15,7 +15,7 @@ public sealed class ValidationTests : IClassFixture<MnistWorkerFixture>
 
     public static TheoryData<string, StatusCode, string> BadRequests => new()
     {
-        { "unknown model", StatusCode.NotFound, "Model 'nope' is not served here; served: mnist_cnn_1, mnist_cnn_2, mnist_cnn_3, mnist_stacker" },
+        { "unknown model", StatusCode.NotFound, "Model 'nope' is not served here; served: mnist_cnn_1, mnist_cnn_2, mnist_cnn_3, mnist_cnn_weak, mnist_stacker" },
         { "unknown version", StatusCode.NotFound, "has no version '7'" },
         { "wrong datatype", StatusCode.InvalidArgument, "Input 'input': expected datatype FP32, got UINT8" },
         { "wrong rank", StatusCode.InvalidArgument, "Input 'input': expected shape [-1,1,28,28] (first dimension: batch size), got [1,28,28]" },

@@ -53,6 +53,30 @@ public sealed class LoadGenCommandTests
     }
 
     [Fact]
+    public void Feedback_and_a_followed_rollout()
+    {
+        var rollout = Bind("-t", "http://h:1", "-m", "mnist", "--rate", "100", "--feedback", "--admin-token", "demo-token", "--rollout", "mnist", "--rollout-poll", "250ms", "--duration", "90s").Settings!;
+        Assert.Equal(RunMode.Rollout, rollout.Mode);
+        Assert.True(rollout.Feedback);
+        Assert.Equal("demo-token", rollout.AdminToken);
+        Assert.Equal(("mnist", TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(90)), (rollout.Rollout!.Ensemble, rollout.Rollout.Poll, rollout.Rollout.MaxDuration));
+
+        var defaults = Bind("-t", "http://h:1", "-m", "mnist", "--concurrency", "4", "--rollout", "mnist").Settings!;
+        Assert.Equal((false, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)), (defaults.Feedback, defaults.Rollout!.Poll, defaults.Rollout.MaxDuration));
+
+        var (settings, errors) = Bind("-t", "http://h:1", "-m", "mnist", "--rate", "100:200:100", "--feedback", "--admin-token", "", "--input", "random", "--rollout", "mnist", "--rollout-poll", "0s");
+        Assert.Null(settings);
+        Assert.Equal(
+            [
+                "--rollout: one load level only (--rate N or --concurrency N), without a fault or a search.",
+                "--feedback needs the router's admin token: --admin-token or $ENSEMBLEGRPC_ADMIN_TOKEN.",
+                "--feedback needs labels: --input dataset.",
+                "--rollout-poll: '0s' is not a positive duration (e.g. 500ms, 1s).",
+            ],
+            errors);
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var (settings, errors) = Bind("-t", "localhost:8001", "-m", "m", "--concurrency", "8:1", "--rate", "10", "--deadline", "soon", "--connections", "0", "--param", "novalue");

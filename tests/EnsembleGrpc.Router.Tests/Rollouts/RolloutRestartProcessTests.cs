@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EnsembleGrpc.Protocol.Admin;
@@ -66,22 +65,7 @@ public sealed class RolloutRestartProcessTests : IDisposable
         }
     }
 
-    private static async Task<(int Exit, string Stdout)> Cli(params string[] args)
-    {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tools", "client", "ensemble.py"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(process.ExitCode is 0 or 3 or 4 or 5, $"ensemble.py {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}");
-        return (process.ExitCode, await stdout);
-    }
+    private static Task<(int Exit, string Stdout)> Cli(params string[] args) => EnsembleCli.RunAsync(TimeSpan.FromSeconds(60), args);
 
     private static ServerProcess Start(string routing, string state) => ServerProcess.Start(
         "EnsembleGrpc.Router.dll", "--config", routing, "--state", state, "--port", "0", "--watch", "false", "--warmup", "false", "--Rollouts:TickMs", "100");
