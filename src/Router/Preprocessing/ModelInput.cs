@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace EnsembleGrpc.Router.Preprocessing;
 
 /// <summary>
@@ -12,7 +10,7 @@ public sealed class ModelInput
     public const int Width = 28;
     public const int PixelsPerImage = Height * Width;
 
-    private byte[]? _bytes;
+    private ReadOnlyMemory<byte>? _bytes;
 
     public ModelInput(float[] data, int batchSize)
     {
@@ -35,8 +33,8 @@ public sealed class ModelInput
     public long[] Shape => [BatchSize, 1, Height, Width];
 
     /// <summary>
-    /// The values as little-endian bytes (the protocol's raw contents), made once and shared by every member call
-    /// (a benign race may make them twice; both are equal). Read-only by contract, like <see cref="Data"/>.
+    /// The values as little-endian bytes (the protocol's raw contents): <see cref="Data"/> itself, not a copy, shared by
+    /// every member call. Read-only by contract, like <see cref="Data"/>.
     /// </summary>
-    public ReadOnlyMemory<byte> Bytes => _bytes ??= MemoryMarshal.AsBytes(Data.AsSpan()).ToArray();
+    public ReadOnlyMemory<byte> Bytes => _bytes ??= new FloatBytesMemory(Data).Memory;
 }
