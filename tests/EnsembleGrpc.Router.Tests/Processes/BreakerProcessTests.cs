@@ -71,7 +71,11 @@ public sealed partial class BreakerProcessTests(ProcessCluster cluster, ITestOut
         for (int i = 0; i < 3; i++)
         {
             var response = await cluster.Client.ModelInferAsync(request);
-            Assert.False(InferenceCalls.Fallback(response), $"call {i} after the breaker closed: {InferenceCalls.Str(response, "fallback_reason")}; router: {string.Join(" | ", cluster.Router.Output.TakeLast(6))}");
+            if (InferenceCalls.Fallback(response))
+            {
+                var failures = (await Endpoint("probe", "mnist_cnn_2")).FailuresByKind;
+                Assert.Fail($"call {i} after the breaker closed: {InferenceCalls.Str(response, "fallback_reason")}; failures by kind {string.Join(", ", failures.Select(f => $"{f.Key}={f.Value}"))}; router: {string.Join(" | ", cluster.Router.Output.TakeLast(6))}");
+            }
         }
 
         Assert.Equal("closed", (await Endpoint("probe", "mnist_cnn_2")).BreakerState);
