@@ -49,7 +49,9 @@ public sealed class ProcessCluster : IAsyncLifetime
         string repository = ScratchRepository.Create(Path.Combine(_files.Directory, "repository"));
         Routing = new RoutingFolder(Path.Combine(_files.Directory, "config"), repository, $"http://127.0.0.1:{ports[0]}", $"http://127.0.0.1:{ports[1]}", $"http://127.0.0.1:{ports[2]}");
         Router = ServerProcess.Start("EnsembleGrpc.Router.dll", "--config", Routing.WritePlain("v1"), "--port", "0", "--state", "none",
-            "--warmup", "false", "--Router:Ejection:Enabled", "false");
+            "--warmup", "false", "--Router:Ejection:Enabled", "false",
+            // Each fallback's detail (which worker said what), for the tests' failure messages.
+            "--Logging:LogLevel:EnsembleGrpc.Router.Traffic.TrafficRouter", "Debug");
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{await Router.ListeningPortAsync()}");
         Client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
         Admin = new RouterAdmin.RouterAdminClient(_channel);
