@@ -40,21 +40,9 @@ setting_env() {
 out="$root/artifacts/overload"
 rm -rf "$out"
 mkdir -p "$out/bin"
-for project in src/InferenceServer src/Router src/LoadGen; do
-  dotnet build "$project" -c Release -nologo -clp:ErrorsOnly -v q >&2
-done
-cp -r src/InferenceServer/bin/Release/net10.0 "$out/bin/worker"
-cp -r src/Router/bin/Release/net10.0 "$out/bin/router"
-cp -r src/LoadGen/bin/Release/net10.0 "$out/bin/loadgen"
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() {
-  local file="$1" text="$2" deadline=$((SECONDS + 120))
-  until grep -q "$text" "$file" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then echo "overload: no '$text' in $file after 120 s" >&2; return 1; fi
-    sleep 0.2
-  done
-}
+bench_name=overload
+source "$root/bench/lib/processes.sh"
+build_copies src/InferenceServer worker src/Router router src/LoadGen loadgen
 
 pids=()
 cleanup() { for p in "${pids[@]}" ${router_pid:-}; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -67,9 +55,7 @@ for i in 1 2 3; do
   pids+=($!)
 done
 for i in 1 2 3; do wait_for "$out/worker-$i.log" "EnsembleGrpc worker ready"; done
-sed -E -e "s#\"\.\./models\"#\"$root/models\"#" \
-  -e "s#127\.0\.0\.1:8001#127.0.0.1:${ports[1]}#" -e "s#127\.0\.0\.1:8002#127.0.0.1:${ports[2]}#" -e "s#127\.0\.0\.1:8003#127.0.0.1:${ports[3]}#" \
-  config/routing.json > "$out/routing.json"
+routing_for_ports "${ports[1]}" "${ports[2]}" "${ports[3]}" > "$out/routing.json"
 
 # The router's largest VmRSS (kB) sampled every 100 ms until the file $1.stop exists.
 sample_rss() {

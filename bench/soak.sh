@@ -26,26 +26,11 @@ done
 out="$root/artifacts/soak"
 rm -rf "$out"
 mkdir -p "$out/bin"
-for project in src/InferenceServer src/Router bench/SoakDriver; do
-  dotnet build "$project" -c Release -nologo -clp:ErrorsOnly -v q >&2
-done
-# Run from copies, so that a build during the soak never rewrites a file under a running process.
-cp -r src/InferenceServer/bin/Release/net10.0 "$out/bin/worker"
-cp -r src/Router/bin/Release/net10.0 "$out/bin/router"
-cp -r bench/SoakDriver/bin/Release/net10.0 "$out/bin/driver"
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+bench_name=soak
+source "$root/bench/lib/processes.sh"
+build_copies src/InferenceServer worker src/Router router bench/SoakDriver driver
 router_port=$(free_port)
 ports=("" "$(free_port)" "$(free_port)" "$(free_port)")
-
-# Waits (at most 120 s) for a line in a log file.
-wait_for() {
-  local file="$1" text="$2" deadline=$((SECONDS + 120))
-  until grep -q "$text" "$file" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then echo "soak: no '$text' in $file after 120 s" >&2; return 1; fi
-    sleep 0.2
-  done
-}
 
 start_worker() {
   local i="$1"
@@ -76,9 +61,7 @@ trap cleanup EXIT
 
 for i in 1 2 3; do start_worker "$i" & done
 wait
-sed -E -e "s#\"\.\./models\"#\"$root/models\"#" \
-  -e "s#127\.0\.0\.1:8001#127.0.0.1:${ports[1]}#" -e "s#127\.0\.0\.1:8002#127.0.0.1:${ports[2]}#" -e "s#127\.0\.0\.1:8003#127.0.0.1:${ports[3]}#" \
-  config/routing.json > "$out/routing.json"
+routing_for_ports "${ports[1]}" "${ports[2]}" "${ports[3]}" > "$out/routing.json"
 dotnet "$out/bin/router/EnsembleGrpc.Router.dll" --config "$out/routing.json" --port "$router_port" --state none --watch false > "$out/router.log" 2>&1 &
 router_pid=$!
 wait_for "$out/router.log" "Now listening on"
