@@ -14,43 +14,18 @@ public sealed class PostgresExperimentStore(PostgresDatabase database) : IExperi
     public IReadOnlyList<StoredSplit> LoadSplits()
     {
         using var connection = _source.OpenConnection();
-        var arms = new Dictionary<string, (Dictionary<string, int> Weights, Dictionary<string, int> File)>(StringComparer.Ordinal);
+        Dictionary<string, (Dictionary<string, int> Weights, Dictionary<string, int> File)> arms;
         using (var command = new NpgsqlCommand("SELECT ensemble, arm, weight, file_weight FROM traffic_split_arm ORDER BY ensemble, arm;", connection))
         using (var reader = command.ExecuteReader())
         {
-            while (reader.Read())
-            {
-                string ensemble = reader.GetString(0);
-                if (!arms.TryGetValue(ensemble, out var entry))
-                {
-                    arms[ensemble] = entry = (new(StringComparer.Ordinal), new(StringComparer.Ordinal));
-                }
-
-                entry.Weights[reader.GetString(1)] = reader.GetInt32(2);
-                entry.File[reader.GetString(1)] = reader.GetInt32(3);
-            }
+            arms = StoredSplitRows.ReadArms(reader);
         }
 
-        var splits = new List<StoredSplit>();
         using (var command = new NpgsqlCommand("SELECT ensemble, config_sha256, config_version, set_at, set_by FROM traffic_split ORDER BY ensemble;", connection))
         using (var reader = command.ExecuteReader())
         {
-            while (reader.Read())
-            {
-                string ensemble = reader.GetString(0);
-                arms.TryGetValue(ensemble, out var entry);
-                splits.Add(new StoredSplit(
-                    ensemble,
-                    entry.Weights ?? new Dictionary<string, int>(StringComparer.Ordinal),
-                    entry.File ?? new Dictionary<string, int>(StringComparer.Ordinal),
-                    reader.GetString(1),
-                    reader.GetInt64(2),
-                    reader.GetFieldValue<DateTimeOffset>(3),
-                    reader.GetString(4)));
-            }
+            return StoredSplitRows.ReadSplits(reader, arms, r => r.GetFieldValue<DateTimeOffset>(3));
         }
-
-        return splits;
     }
 
     public void SaveSplit(StoredSplit split)

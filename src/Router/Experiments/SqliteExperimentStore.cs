@@ -46,44 +46,18 @@ public sealed class SqliteExperimentStore : IExperimentStore, IDisposable
     {
         lock (_gate)
         {
-            var arms = new Dictionary<string, (Dictionary<string, int> Weights, Dictionary<string, int> File)>(StringComparer.Ordinal);
+            Dictionary<string, (Dictionary<string, int> Weights, Dictionary<string, int> File)> arms;
             using (var command = Command("SELECT ensemble, arm, weight, file_weight FROM traffic_split_arm ORDER BY ensemble, arm;"))
             using (var reader = command.ExecuteReader())
             {
-                while (reader.Read())
-                {
-                    string ensemble = reader.GetString(0);
-                    if (!arms.TryGetValue(ensemble, out var entry))
-                    {
-                        entry = (new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal));
-                        arms[ensemble] = entry;
-                    }
-
-                    entry.Weights[reader.GetString(1)] = reader.GetInt32(2);
-                    entry.File[reader.GetString(1)] = reader.GetInt32(3);
-                }
+                arms = StoredSplitRows.ReadArms(reader);
             }
 
-            var splits = new List<StoredSplit>();
             using (var command = Command("SELECT ensemble, config_sha256, config_version, set_at, set_by FROM traffic_split ORDER BY ensemble;"))
             using (var reader = command.ExecuteReader())
             {
-                while (reader.Read())
-                {
-                    string ensemble = reader.GetString(0);
-                    arms.TryGetValue(ensemble, out var entry);
-                    splits.Add(new StoredSplit(
-                        ensemble,
-                        entry.Weights ?? new Dictionary<string, int>(StringComparer.Ordinal),
-                        entry.File ?? new Dictionary<string, int>(StringComparer.Ordinal),
-                        reader.GetString(1),
-                        reader.GetInt64(2),
-                        DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-                        reader.GetString(4)));
-                }
+                return StoredSplitRows.ReadSplits(reader, arms, r => DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
             }
-
-            return splits;
         }
     }
 
