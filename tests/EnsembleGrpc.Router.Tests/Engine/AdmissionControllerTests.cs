@@ -15,7 +15,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public async Task Requests_beyond_the_slots_wait_in_the_queue_and_beyond_the_queue_are_refused_at_once()
     {
-        using var admission = Create(maxInFlight: 2, queueLimit: 1);
+        var admission = Create(maxInFlight: 2, queueLimit: 1);
         using var first = await admission.AdmitAsync(CancellationToken.None);
         using var second = await admission.AdmitAsync(CancellationToken.None);
 
@@ -36,7 +36,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public async Task A_queued_request_is_refused_when_no_slot_frees_within_the_queue_timeout()
     {
-        using var admission = Create(maxInFlight: 1, queueLimit: 4, queueTimeoutMs: 50);
+        var admission = Create(maxInFlight: 1, queueLimit: 4, queueTimeoutMs: 50);
         using var running = await admission.AdmitAsync(CancellationToken.None);
         var queued = admission.AdmitAsync(CancellationToken.None).AsTask();
         await _time.WaitForTimersAsync();
@@ -53,7 +53,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public async Task A_caller_that_gives_up_while_queued_is_not_counted_as_refused_and_frees_its_place()
     {
-        using var admission = Create(maxInFlight: 1, queueLimit: 1);
+        var admission = Create(maxInFlight: 1, queueLimit: 1);
         using var running = await admission.AdmitAsync(CancellationToken.None);
         using var caller = new CancellationTokenSource();
         var queued = admission.AdmitAsync(caller.Token).AsTask();
@@ -74,7 +74,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public async Task A_released_slot_goes_to_the_oldest_waiter()
     {
-        using var admission = Create(maxInFlight: 1, queueLimit: 2);
+        var admission = Create(maxInFlight: 1, queueLimit: 2);
         var running = await admission.AdmitAsync(CancellationToken.None);
         var older = admission.AdmitAsync(CancellationToken.None).AsTask();
         var newer = admission.AdmitAsync(CancellationToken.None).AsTask();
@@ -89,7 +89,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public async Task Under_sustained_overload_a_freed_slot_goes_to_the_newest_waiter_and_the_oldest_wait_out_their_timeout()
     {
-        using var admission = Create(maxInFlight: 1, queueLimit: 3, queueTimeoutMs: 1000);
+        var admission = Create(maxInFlight: 1, queueLimit: 3, queueTimeoutMs: 1000);
         var running = await admission.AdmitAsync(CancellationToken.None);
         var oldest = admission.AdmitAsync(CancellationToken.None).AsTask();
         var older = admission.AdmitAsync(CancellationToken.None).AsTask();
@@ -110,7 +110,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public async Task A_burst_shorter_than_the_congestion_time_is_served_oldest_first_again_after_the_queue_emptied()
     {
-        using var admission = Create(maxInFlight: 1, queueLimit: 2);
+        var admission = Create(maxInFlight: 1, queueLimit: 2);
         var running = await admission.AdmitAsync(CancellationToken.None);
         var early = admission.AdmitAsync(CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromMilliseconds(150));
@@ -130,7 +130,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public async Task Fifo_order_serves_the_oldest_even_under_sustained_overload()
     {
-        using var admission = Create(maxInFlight: 1, queueLimit: 2, order: AdmissionQueueOrder.Fifo);
+        var admission = Create(maxInFlight: 1, queueLimit: 2, order: AdmissionQueueOrder.Fifo);
         var running = await admission.AdmitAsync(CancellationToken.None);
         var older = admission.AdmitAsync(CancellationToken.None).AsTask();
         var newer = admission.AdmitAsync(CancellationToken.None).AsTask();
@@ -146,7 +146,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public async Task A_ticket_disposed_twice_frees_one_slot()
     {
-        using var admission = Create(maxInFlight: 1, queueLimit: 1);
+        var admission = Create(maxInFlight: 1, queueLimit: 1);
         var ticket = await admission.AdmitAsync(CancellationToken.None);
         ticket.Dispose();
         ticket.Dispose();
@@ -163,7 +163,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public async Task Disabled_admission_admits_everything()
     {
-        using var admission = new AdmissionController(Options.Create(new AdmissionOptions { Enabled = false, MaxInFlight = 1, QueueLimit = 0 }), _time);
+        var admission = new AdmissionController(Options.Create(new AdmissionOptions { Enabled = false, MaxInFlight = 1, QueueLimit = 0 }), _time);
         var tickets = new List<AdmissionTicket>();
         for (int i = 0; i < 10; i++)
         {

@@ -9,7 +9,7 @@ namespace EnsembleGrpc.Router.Engine.Admission;
 /// The queue absorbs bursts shorter than its timeout; under sustained overload it serves the newest first
 /// (<see cref="AdmissionQueueOrder.AdaptiveLifo"/>), so admitted requests stay fast while the oldest time out.
 /// </summary>
-public sealed class AdmissionController : IDisposable
+public sealed class AdmissionController
 {
     private readonly AdmissionGate? _gate;
     private readonly TimeSpan _queueTimeout;
@@ -77,9 +77,5 @@ public sealed class AdmissionController : IDisposable
     {
         Interlocked.Increment(ref _refused);
         return new AdmissionTicket(result, null);
-    }
-
-    public void Dispose()
-    {
     }
 }

@@ -38,7 +38,7 @@ public sealed partial class FeedbackScorer(
             return FeedbackOutcome.Failed(FeedbackError.WrongLabelCount, $"request '{requestId}' had {entry.Predictions.Length} row(s); got {labels.Count} label(s).");
         }
 
-        if (labels.Any(l => l < 0 || l >= OutputValidator.Classes))
+        if (!AreClasses(labels))
         {
             return FeedbackOutcome.Failed(FeedbackError.LabelOutOfRange, $"labels must be in 0..{OutputValidator.Classes - 1}.");
         }
@@ -67,7 +67,7 @@ public sealed partial class FeedbackScorer(
     private FeedbackOutcome Forward(string requestId, IReadOnlyList<int> labels)
     {
         // The row count is the answering replica's to check; the range is anyone's.
-        if (labels.Count == 0 || labels.Any(l => l < 0 || l >= OutputValidator.Classes))
+        if (labels.Count == 0 || !AreClasses(labels))
         {
             return FeedbackOutcome.Failed(FeedbackError.LabelOutOfRange, $"labels must be one or more, each in 0..{OutputValidator.Classes - 1}.");
         }
@@ -76,6 +76,8 @@ public sealed partial class FeedbackScorer(
             ? new FeedbackOutcome { Forwarded = true, Total = labels.Count }
             : FeedbackOutcome.Failed(FeedbackError.AlreadyScored, $"feedback for request '{requestId}' was already submitted (it waits for the replica that answered the request).");
     }
+
+    private static bool AreClasses(IReadOnlyList<int> labels) => labels.All(l => l >= 0 && l < OutputValidator.Classes);
 
     private static FeedbackOutcome Unknown(string requestId) =>
         FeedbackOutcome.Failed(FeedbackError.UnknownRequest, $"request '{requestId}' is unknown or already forgotten (the router keeps the most recent {RequestLedger.DefaultCapacity} by default).");
