@@ -33,7 +33,8 @@ setting_env() {
     lifo) echo "ENSEMBLEGRPC_Router__Admission__QueueOrder=AdaptiveLifo" ;;
     short) echo "ENSEMBLEGRPC_Router__Admission__QueueOrder=Fifo ENSEMBLEGRPC_Router__Admission__QueueLimit=64 ENSEMBLEGRPC_Router__Admission__QueueTimeoutMs=50" ;;
     none) echo "ENSEMBLEGRPC_Router__Admission__Enabled=false" ;;
-    *) echo "overload: unknown setting $1 (fifo, lifo, short, none)" >&2; exit 2 ;;
+    conserve) echo "ENSEMBLEGRPC_Router__Admission__QueueOrder=Fifo DOTNET_GCConserveMemory=7" ;;
+    *) echo "overload: unknown setting $1 (fifo, lifo, short, none, conserve)" >&2; exit 2 ;;
   esac
 }
 
