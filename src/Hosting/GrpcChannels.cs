@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using EnsembleGrpc.Hosting.Tls;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -24,6 +25,13 @@ public static class GrpcChannels
         ArgumentException.ThrowIfNullOrEmpty(address);
         settings ??= new GrpcClientSettings();
         var handler = settings.HttpHandler ?? CreateHandler(settings);
+        if (settings.ConnectOnDemand && settings.HttpHandler is null && !IsDnsAddress(address))
+        {
+            // A channel whose handler already has a ConnectCallback does not manage connections itself (grpc-dotnet's
+            // documented rule); this one connects as SocketsHttpHandler would on its own.
+            ((SocketsHttpHandler)handler).ConnectCallback = ConnectAsync;
+        }
+
         var options = new GrpcChannelOptions
         {
             HttpHandler = handler,
@@ -54,6 +62,21 @@ public static class GrpcChannels
         var services = new ServiceCollection();
         services.AddSingleton<ResolverFactory>(new DnsResolverFactory(settings.DnsRefreshInterval));
         options.ServiceProvider = services.BuildServiceProvider();
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The SocketsHttpHandler behind <see cref="Create"/>: HTTP/2 tuned for long-lived, busy channels.</summary>

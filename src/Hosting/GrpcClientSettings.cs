@@ -46,6 +46,15 @@ public sealed record GrpcClientSettings
     /// </summary>
     public X509Certificate2Collection? TrustedAuthorities { get; init; }
 
+    /// <summary>
+    /// For http(s):// addresses: each call takes a pooled connection or opens one (SocketsHttpHandler's own pool), so
+    /// the first call after a server came back reaches it. Default false: grpc-dotnet's subchannel keeps the
+    /// connection's state and, after a failed connect, fails every call at once until its reconnect backoff (1 s,
+    /// growing to 120 s) has passed. Ignored for <c>dns:///</c> addresses, whose round-robin balancing needs the
+    /// subchannels (and skips those not ready).
+    /// </summary>
+    public bool ConnectOnDemand { get; init; }
+
     /// <summary>The handler to send through instead of a new SocketsHttpHandler (tests: a TestServer's handler).</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 }

@@ -20,11 +20,13 @@ namespace EnsembleGrpc.Router.Workers;
 public sealed class GrpcWorkerClient(IOptions<WorkerClientOptions> options, TimeProvider timeProvider, WorkerTransport? transport = null) : IWorkerClient, IDisposable
 {
     private readonly WorkerClientOptions _options = options.Value;
-    private readonly GrpcClientSettings _settings = (transport ?? WorkerTransport.Default).Settings;
+    // Connections on demand: the breakers and outlier ejection pace the calls to a worker that failed; a channel's own
+    // reconnect backoff below them would fail the calls they let through (a successful half-open probe on one channel
+    // of the endpoint, then member_error on the other, still backing off).
+    private readonly GrpcClientSettings _settings = (transport ?? WorkerTransport.Default).Settings with { ConnectOnDemand = true };
     private readonly ConcurrentDictionary<string, Lazy<GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient>>> _clients = new(StringComparer.OrdinalIgnoreCase);
 
-    // Probes have a channel of their own per endpoint: a probe must not wait behind inference traffic, and must not
-    // inherit the reconnect backoff of a traffic channel whose worker was down a moment ago.
+    // Probes have a channel of their own per endpoint: a probe must not wait behind inference traffic.
     private readonly ConcurrentDictionary<string, Lazy<(GrpcChannel Channel, GRPCInferenceService.GRPCInferenceServiceClient Client)>> _probes = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<WorkerReply> InferAsync(string endpoint, MemberModel member, ModelInput input, TimeSpan timeout, CancellationToken cancellationToken)
