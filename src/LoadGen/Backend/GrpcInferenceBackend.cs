@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using EnsembleGrpc.Hosting;
 using EnsembleGrpc.Protocol;
@@ -13,6 +14,8 @@ namespace EnsembleGrpc.LoadGen.Backend;
 /// </summary>
 public sealed class GrpcInferenceBackend : IInferenceBackend
 {
+    private const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
+
     private readonly GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient> _channels;
     private readonly TimeSpan _deadline;
     private readonly TimeProvider _time;
@@ -40,13 +43,19 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
         }
         catch (RpcException ex)
         {
-            return InferOutcome.Failed(ex.StatusCode, ex.Status.Detail);
+            return InferOutcome.Failed(ex.StatusCode, ex.Status.Detail) with { RetryAfter = Pushback(ex.Trailers) };
         }
         catch (OperationCanceledException)
         {
             return InferOutcome.Cancelled;
         }
     }
+
+    /// <summary>The server's retry pushback (gRFC A6: a non-negative whole number of milliseconds), else null.</summary>
+    internal static TimeSpan? Pushback(Metadata trailers) =>
+        long.TryParse(trailers.GetValue(RetryPushbackTrailer), NumberStyles.None, CultureInfo.InvariantCulture, out long ms)
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
 
     public async ValueTask<MetadataOutcome> GetMetadataAsync(string model, string? version, CancellationToken cancellationToken)
     {

@@ -32,6 +32,12 @@ public sealed record InferOutcome
     /// <summary>Response parameter <c>members_answered</c>.</summary>
     public long? MembersAnswered { get; init; }
 
+    /// <summary>
+    /// For a refusal: the wait the server asked for in gRPC's <c>grpc-retry-pushback-ms</c> trailer (the router's
+    /// admission control sends it); null when it gave none.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Argmax of each output row, or null when the response held no usable scores.</summary>
     public int[]? Predictions { get; init; }
 

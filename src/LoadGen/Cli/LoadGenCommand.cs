@@ -32,6 +32,7 @@ public sealed class LoadGenCommand
     private readonly Option<int> _seed = new("--seed") { HelpName = "int", Description = "Seed of the Poisson arrivals and random tensors.", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _searchP99 = new("--search-p99") { HelpName = "duration", Description = "Search the highest rate in the --rate range (low:high) whose p99 stays under this latency (e.g. 20ms), by binary search." };
     private readonly Option<int> _maxOutstanding = new("--max-outstanding") { HelpName = "count", Description = "Open loop: requests in flight at most; further sends wait and count as late.", DefaultValueFactory = _ => 10_000 };
+    private readonly Option<bool> _obeyPushback = new("--obey-pushback") { Description = "Closed loop: a client whose request was refused with a retry pushback (grpc-retry-pushback-ms, sent by the router's admission control) waits that long before its next request, as gRPC clients with a retry policy do. Default: it sends again at once, the hardest case for the server." };
     private readonly Option<string> _lateThreshold = new("--late-threshold") { HelpName = "duration", Description = "A send leaving more than this after its intended time counts as late.", DefaultValueFactory = _ => "1ms" };
 
     // Measurement.
@@ -88,7 +89,7 @@ public sealed class LoadGenCommand
         foreach (var option in new Option[]
         {
             _target, _model, _modelVersion, _input, _dataset, _inputName, _inputShape, _outputName, _batch, _strategy, _routingKey, _routingKeys, _params,
-            _concurrency, _rate, _arrivals, _seed, _searchP99, _maxOutstanding, _lateThreshold,
+            _concurrency, _rate, _arrivals, _seed, _searchP99, _maxOutstanding, _obeyPushback, _lateThreshold,
             _warmup, _window, _stability, _maxWindows, _maxStepTime,
             _connections, _deadline, _serverStats, _noServerStats,
             _faultStart, _faultDuration, _duration, _faultWorker, _faultWorkerName, _faultAction, _faultBegin, _faultEnd,
@@ -317,6 +318,7 @@ public sealed class LoadGenCommand
             Seed = result.GetValue(_seed),
             SearchP99 = searchP99,
             MaxOutstanding = result.GetValue(_maxOutstanding),
+            ObeyPushback = result.GetValue(_obeyPushback),
             LateThreshold = Duration(_lateThreshold),
             Warmup = warmup,
             Window = window,

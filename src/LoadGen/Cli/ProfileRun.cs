@@ -97,7 +97,7 @@ public static class ProfileRun
                     measurement,
                     new ServerStatisticsReader(statsQueries),
                     observer,
-                    new ProfilerOptions { Arrivals = settings.Arrivals, Random = new Random(settings.Seed), MaxOutstanding = settings.MaxOutstanding });
+                    new ProfilerOptions { Arrivals = settings.Arrivals, Random = new Random(settings.Seed), MaxOutstanding = settings.MaxOutstanding, ObeyPushback = settings.ObeyPushback });
                 switch (settings.Mode)
                 {
                     case RunMode.RateSweep:

@@ -51,6 +51,9 @@ public sealed record RunSettings
 
     public int MaxOutstanding { get; init; } = 10_000;
 
+    /// <summary>Closed loop: wait the server's retry pushback after a refusal (<c>--obey-pushback</c>).</summary>
+    public bool ObeyPushback { get; init; }
+
     public TimeSpan LateThreshold { get; init; } = TimeSpan.FromMilliseconds(1);
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);

@@ -84,6 +84,7 @@ internal sealed class RequestExecutor(IInferenceBackend backend, RequestFactory 
             Labeled = labeled,
             Correct = correct,
             Fallback = outcome.Fallback,
+            RetryAfter = outcome.RetryAfter,
             Strategy = outcome.Strategy,
             Arm = outcome.Arm,
         };

@@ -31,6 +31,9 @@ public readonly record struct RequestRecord
 
     public bool Fallback { get; init; }
 
+    /// <summary>The wait a refusing server asked for (<see cref="Backend.InferOutcome.RetryAfter"/>), else null.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public string? Strategy { get; init; }
 
     public string? Arm { get; init; }

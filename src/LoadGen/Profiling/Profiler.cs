@@ -41,7 +41,7 @@ public sealed class Profiler
                 break;
             }
 
-            var load = new ConcurrencyLoadManager(_executor, concurrency);
+            var load = Closed(concurrency);
             var measured = await _runner.MeasureAsync(load, StepDescriptor.ForConcurrency(concurrency), abort).ConfigureAwait(false);
             steps.Add(measured.Summary);
         }
@@ -76,7 +76,7 @@ public sealed class Profiler
     {
         ILoadManager load = rate is { } r
             ? new RateLoadManager(_executor, ArrivalSchedule.Create(_options.Arrivals, r, _options.Random), _options.MaxOutstanding)
-            : new ConcurrencyLoadManager(_executor, concurrency);
+            : Closed(concurrency);
         var step = rate is { } rr ? StepDescriptor.ForRate(rr) : StepDescriptor.ForConcurrency(concurrency);
         var schedule = new FaultSchedule(_clock, plan, injector, _observer);
         var measured = await _runner.MeasureForAsync(load, step, plan.RunDuration, abort, schedule.RunAsync).ConfigureAwait(false);
@@ -96,11 +96,13 @@ public sealed class Profiler
     {
         ILoadManager load = rate is { } r
             ? new RateLoadManager(_executor, ArrivalSchedule.Create(_options.Arrivals, r, _options.Random), _options.MaxOutstanding)
-            : new ConcurrencyLoadManager(_executor, concurrency);
+            : Closed(concurrency);
         var step = rate is { } rr ? StepDescriptor.ForRate(rr) : StepDescriptor.ForConcurrency(concurrency);
         var until = _clock.ToTicks(maxDuration);
         return await _runner.MeasureForAsync(load, step, maxDuration, abort, (start, token) => watcher.RunAsync(start, start + until, token), () => watcher.IsFinished).ConfigureAwait(false);
     }
+
+    private ConcurrencyLoadManager Closed(int concurrency) => new(_executor, concurrency, _options.ObeyPushback);
 
     private async Task<StepSummary> MeasureRateAsync(double rate, CancellationToken abort)
     {
@@ -120,4 +122,7 @@ public sealed record ProfilerOptions
 
     /// <summary>Requests in flight at most in open loop; past it sends wait (and are counted late).</summary>
     public int MaxOutstanding { get; init; } = 10_000;
+
+    /// <summary>Closed loop: a refused client waits the server's retry pushback before its next request.</summary>
+    public bool ObeyPushback { get; init; }
 }

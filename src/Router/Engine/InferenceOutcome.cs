@@ -16,6 +16,9 @@ public sealed record InferenceOutcome
     /// <summary>For <see cref="RouterError.Rejected"/>: the member's reason (invalid argument, not found, ...).</summary>
     public MemberFailureKind RejectedAs { get; init; }
 
+    /// <summary>For a request the router refused under overload: how long the caller should wait before it retries.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The ensemble, once resolved.</summary>
     public EnsembleModel? Ensemble { get; init; }
 

@@ -69,7 +69,7 @@ public sealed class RouterEngine(
         using var ticket = await admission.AdmitAsync(cancellationToken).ConfigureAwait(false);
         var outcome = ticket.Admitted
             ? await RunAsync(ensemble, request, cancellationToken).ConfigureAwait(false)
-            : Refused(ticket.Result, ensemble);
+            : Refused(ticket, ensemble);
         if (!outcome.Answered)
         {
             RecordFailure(outcome, request.Arrival);
@@ -78,16 +78,19 @@ public sealed class RouterEngine(
         return outcome;
     }
 
-    private InferenceOutcome Refused(AdmissionResult result, EnsembleModel ensemble)
+    private InferenceOutcome Refused(AdmissionTicket ticket, EnsembleModel ensemble)
     {
         var o = admission.Options;
-        return result == AdmissionResult.Cancelled
-            ? InferenceOutcome.Failed(RouterError.Cancelled, "the call was cancelled while waiting for admission", ensemble)
-            : InferenceOutcome.Failed(RouterError.Shed, result switch
-            {
-                AdmissionResult.QueueTimeout => $"the router is overloaded: no request slot freed within {o.QueueTimeoutMs} ms ({o.MaxInFlight} in flight); retry later",
-                _ => $"the router is overloaded: {o.MaxInFlight} requests in flight and {o.QueueLimit} waiting; retry later",
-            }, ensemble);
+        if (ticket.Result == AdmissionResult.Cancelled)
+        {
+            return InferenceOutcome.Failed(RouterError.Cancelled, "the call was cancelled while waiting for admission", ensemble);
+        }
+
+        long retryMs = (long)ticket.RetryAfter.TotalMilliseconds;
+        string message = ticket.Result == AdmissionResult.QueueTimeout
+            ? $"the router is overloaded: no request slot freed within {o.QueueTimeoutMs} ms ({o.MaxInFlight} in flight); retry after {retryMs} ms"
+            : $"the router is overloaded: {o.MaxInFlight} requests in flight and {o.QueueLimit} waiting; retry after {retryMs} ms";
+        return InferenceOutcome.Failed(RouterError.Shed, message, ensemble) with { RetryAfter = ticket.RetryAfter };
     }
 
     /// <summary>Counts an answered request in the model's statistics once the front end has encoded it.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EnsembleGrpc.Router.Frontend.Security;
 using Grpc.Core;
 
@@ -12,9 +11,6 @@ namespace EnsembleGrpc.Router.Frontend;
 /// </summary>
 public sealed class AdminAuthorization(AdminGuard guard)
 {
-    /// <summary>The trailer gRPC's retry design reads as the server's pushback.</summary>
-    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
-
     /// <summary>For a call that changes state: a valid token is required.</summary>
     public void DemandWrite(ServerCallContext context, string? configuredToken) => Demand(AdminAccess.Write, context, configuredToken);
 
@@ -31,9 +27,7 @@ public sealed class AdminAuthorization(AdminGuard guard)
             case AdminRefusal.None:
                 return;
             case AdminRefusal.LockedOut:
-                long ms = (long)Math.Ceiling(verdict.RetryAfter.TotalMilliseconds);
-                throw new RpcException(new Status(StatusCode.ResourceExhausted, verdict.Message!),
-                    new Metadata { { RetryPushbackTrailer, ms.ToString(CultureInfo.InvariantCulture) } });
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, verdict.Message!), ResultStatus.PushbackTrailers(verdict.RetryAfter));
             case AdminRefusal.MissingCredentials:
                 throw new RpcException(new Status(StatusCode.Unauthenticated, "missing 'authorization: Bearer <token>' metadata."));
             default:

@@ -107,7 +107,7 @@ public sealed partial class RouterInferenceService(
             outcome = await engine.InferAsync(engineRequest, context.CancellationToken).ConfigureAwait(false);
             if (!outcome.Answered)
             {
-                throw new RpcException(ResultStatus.Of(outcome, context.Deadline <= DateTime.UtcNow));
+                throw ResultStatus.Exception(outcome, context.Deadline <= DateTime.UtcNow);
             }
 
             var response = InferResponseMapper.ToResponse(outcome, request.RawInputContents.Count > 0, outputs);

@@ -1,3 +1,4 @@
+using EnsembleGrpc.Tests.Shared;
 using System.Runtime.InteropServices;
 using EnsembleGrpc.InferenceServer.Execution;
 using EnsembleGrpc.InferenceServer.Repository;

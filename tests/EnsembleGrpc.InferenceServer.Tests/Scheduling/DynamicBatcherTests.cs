@@ -1,3 +1,4 @@
+using EnsembleGrpc.Tests.Shared;
 using EnsembleGrpc.InferenceServer.Inference;
 using EnsembleGrpc.InferenceServer.Scheduling;
 using EnsembleGrpc.InferenceServer.Tests.Support;

@@ -14,16 +14,27 @@ public sealed class AdmissionController
     private readonly AdmissionGate? _gate;
     private readonly TimeSpan _queueTimeout;
     private readonly TimeProvider _time;
+    private readonly RetryPushback _pushback;
     private long _refused;
 
     public AdmissionController(IOptions<AdmissionOptions> options, TimeProvider time)
+        : this(options, time, random: null)
+    {
+    }
+
+    /// <summary>With the randomness of the refusals' jitter injected (tests).</summary>
+    public AdmissionController(IOptions<AdmissionOptions> options, TimeProvider time, Random? random)
     {
         var o = options.Value;
         Options = o;
         _time = time;
         _queueTimeout = TimeSpan.FromMilliseconds(o.QueueTimeoutMs);
         _gate = o.Enabled ? new AdmissionGate(o, time) : null;
+        _pushback = new RetryPushback(o, time, random);
     }
+
+    /// <summary>The wait refused callers are told to keep, before jitter, in milliseconds.</summary>
+    public double RetryPushbackMs => _pushback.CurrentMs;
 
     public AdmissionOptions Options { get; }
 
@@ -47,13 +58,13 @@ public sealed class AdmissionController
         // The fast path allocates one small slot object and no timer; only a request that waits gets a timer.
         if (_gate.TryEnter())
         {
-            return new(new AdmissionTicket(AdmissionResult.Admitted, new AdmissionSlot(_gate)));
+            return new(Admit());
         }
 
         var waiter = _gate.Enqueue(out bool admitted);
         if (admitted)
         {
-            return new(new AdmissionTicket(AdmissionResult.Admitted, new AdmissionSlot(_gate)));
+            return new(Admit());
         }
 
         return waiter is null ? new(Refuse(AdmissionResult.QueueFull)) : WaitAsync(waiter, cancellationToken);
@@ -67,15 +78,21 @@ public sealed class AdmissionController
         var result = await waiter.Task.ConfigureAwait(false);
         return result switch
         {
-            AdmissionResult.Admitted => new AdmissionTicket(result, new AdmissionSlot(_gate!)),
+            AdmissionResult.Admitted => Admit(),
             AdmissionResult.Cancelled => new AdmissionTicket(result, null),
             _ => Refuse(result),
         };
     }
 
+    private AdmissionTicket Admit()
+    {
+        _pushback.Admitted();
+        return new AdmissionTicket(AdmissionResult.Admitted, new AdmissionSlot(_gate!));
+    }
+
     private AdmissionTicket Refuse(AdmissionResult result)
     {
         Interlocked.Increment(ref _refused);
-        return new AdmissionTicket(result, null);
+        return new AdmissionTicket(result, null, _pushback.Refused());
     }
 }

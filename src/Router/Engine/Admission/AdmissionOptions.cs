@@ -5,16 +5,15 @@ namespace EnsembleGrpc.Router.Engine.Admission;
 /// <summary>
 /// Admission control at the router (<c>Router:Admission</c>): at most <see cref="MaxInFlight"/> requests run at once,
 /// at most <see cref="QueueLimit"/> more wait for at most <see cref="QueueTimeoutMs"/>; any other request is refused at
-/// once with RESOURCE_EXHAUSTED. Sized on 2 cores, where the ensemble's throughput peaks near 128 concurrent requests
-/// (micro-batching carries many requests per member call). The queue is long on purpose: it holds requests in front of
-/// the fan-out, where waiting costs a few KiB each and never a member timeout, whereas a request refused from a short
-/// queue comes straight back from a client that retries at once, and on 2 cores those refusals took the CPU from the
-/// admitted requests (closed loop at 512: 85-143 good req/s with a 64-deep, 50 ms queue against 1,843 with this one).
-/// A long queue served oldest first makes every admitted request wait through it under sustained overload;
-/// <see cref="QueueOrder"/> can turn it to newest first once it has stayed non-empty for <see cref="CongestionMs"/>.
-/// config/README.md and bench/overload.sh have the measurements.
+/// once with RESOURCE_EXHAUSTED and told when to come back (<c>grpc-retry-pushback-ms</c>, <see cref="RetryPushback"/>).
+/// Sized on 2 cores, where the ensemble's throughput peaks near 128 concurrent requests (micro-batching carries many
+/// requests per member call). The queue is short, so an admitted request's wait stays bounded and the router's memory
+/// with it; the pushback keeps the refused callers away long enough that their returns cost little. Clients that
+/// ignore it and send again at once make the refusals take the CPU of the admitted requests (bench/overload.sh,
+/// setting <c>short</c>); for them a long queue (e.g. 2048 / 2000 ms) serves more, at the price of seconds of
+/// waiting and a larger process. config/README.md and bench/README.md have the measurements.
 /// </summary>
-public sealed class AdmissionOptions
+public sealed class AdmissionOptions : IValidatableObject
 {
     public const string Section = "Router:Admission";
 
@@ -25,16 +24,16 @@ public sealed class AdmissionOptions
     [Range(1, 100_000)]
     public int MaxInFlight { get; set; } = 128;
 
-    /// <summary>Requests waiting for a slot when all are taken; default 2048. 0 refuses at once.</summary>
+    /// <summary>Requests waiting for a slot when all are taken; default 128 (one more round of the slots). 0 refuses at once.</summary>
     [Range(0, 100_000)]
-    public int QueueLimit { get; set; } = 2048;
+    public int QueueLimit { get; set; } = 128;
 
     /// <summary>
-    /// How long a request waits in the queue before it is refused, in milliseconds; default 2000: about the time a full
-    /// queue takes to drain at the peak rate, so that a request admitted to the queue is rarely refused later.
+    /// How long a request waits in the queue before it is refused, in milliseconds; default 250: about twice the time
+    /// a full queue takes to drain at the peak rate, so that a request admitted to the queue is rarely refused later.
     /// </summary>
     [Range(1, 60_000)]
-    public int QueueTimeoutMs { get; set; } = 2000;
+    public int QueueTimeoutMs { get; set; } = 250;
 
     /// <summary>
     /// Which waiting request a freed slot goes to; default <see cref="AdmissionQueueOrder.Fifo"/>: the oldest.
@@ -48,4 +47,35 @@ public sealed class AdmissionOptions
     /// </summary>
     [Range(1, 60_000)]
     public int CongestionMs { get; set; } = 100;
+
+    /// <summary>
+    /// Shortest wait a refused caller is told to keep (<c>grpc-retry-pushback-ms</c>, HTTP Retry-After), in
+    /// milliseconds; default 50: a burst's refusals come back once its queue has had time to drain.
+    /// </summary>
+    [Range(1, 60_000)]
+    public int RetryPushbackMinMs { get; set; } = 50;
+
+    /// <summary>
+    /// Longest wait a refused caller is told to keep, in milliseconds; default 5000: at 16 times the load the router
+    /// can serve, a closed-loop caller is served about once a second, so it must stay away for seconds at a time.
+    /// </summary>
+    [Range(1, 600_000)]
+    public int RetryPushbackMaxMs { get; set; } = 5000;
+
+    /// <summary>
+    /// Refusals per admission above which the wait doubles (below a quarter of it, it halves); default 0.25: a
+    /// returning caller costs the router far less than an answer, so a quarter of them costs it a few percent.
+    /// </summary>
+    [Range(0.01, 100.0)]
+    public double RetryPushbackTargetRatio { get; set; } = 0.25;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RetryPushbackMinMs > RetryPushbackMaxMs)
+        {
+            yield return new ValidationResult(
+                $"RetryPushbackMinMs ({RetryPushbackMinMs}) must not exceed RetryPushbackMaxMs ({RetryPushbackMaxMs}).",
+                [nameof(RetryPushbackMinMs), nameof(RetryPushbackMaxMs)]);
+        }
+    }
 }

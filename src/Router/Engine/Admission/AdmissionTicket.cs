@@ -5,13 +5,17 @@ public readonly struct AdmissionTicket : IDisposable
 {
     private readonly AdmissionSlot? _slot;
 
-    internal AdmissionTicket(AdmissionResult result, AdmissionSlot? slot)
+    internal AdmissionTicket(AdmissionResult result, AdmissionSlot? slot, TimeSpan retryAfter = default)
     {
         Result = result;
         _slot = slot;
+        RetryAfter = retryAfter;
     }
 
     public AdmissionResult Result { get; }
+
+    /// <summary>For a refusal: how long the caller should wait before it tries again (<see cref="RetryPushback"/>).</summary>
+    public TimeSpan RetryAfter { get; }
 
     public bool Admitted => Result == AdmissionResult.Admitted;
 

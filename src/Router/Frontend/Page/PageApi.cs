@@ -57,8 +57,7 @@ public sealed partial class PageApi(
             outcome = await engine.InferAsync(request, context.RequestAborted).ConfigureAwait(false);
             if (!outcome.Answered)
             {
-                var (status, message) = RestStatus.Of(outcome, deadlinePassed: false);
-                await RestHttp.WriteErrorAsync(context.Response, status, message).ConfigureAwait(false);
+                await RestStatus.WriteAsync(context.Response, outcome).ConfigureAwait(false);
                 return;
             }
 

@@ -92,8 +92,7 @@ public sealed partial class RouterRestApi(
             outcome = await engine.InferAsync(engineRequest, context.RequestAborted).ConfigureAwait(false);
             if (!outcome.Answered)
             {
-                var (status, message) = RestStatus.Of(outcome, deadlinePassed: false);
-                await RestHttp.WriteErrorAsync(context.Response, status, message).ConfigureAwait(false);
+                await RestStatus.WriteAsync(context.Response, outcome).ConfigureAwait(false);
                 return;
             }
 

@@ -1,4 +1,4 @@
-namespace EnsembleGrpc.InferenceServer.Tests.Support;
+namespace EnsembleGrpc.Tests.Shared;
 
 /// <summary>
 /// Waits for a condition on state another thread changes (a queue length, a counter) by re-checking it; the
