@@ -79,7 +79,10 @@ sample_rss() {
   echo "$max" > "$file"
 }
 
-printf 'rep\tsetting\tconcurrency\tgood_per_s\trefused_per_s\tother_errors\tp50_ms\tp99_ms\trss_mib\n' > "$out/overload.tsv"
+# The router's CPU time so far (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+printf 'rep\tsetting\tconcurrency\tgood_per_s\trefused_per_s\tother_errors\tp50_ms\tp99_ms\trss_mib\trouter_cores\n' > "$out/overload.tsv"
 IFS=, read -r -a level_list <<< "$levels"
 for rep in $(seq 1 "$reps"); do
   for setting in $settings; do
@@ -95,19 +98,22 @@ for rep in $(seq 1 "$reps"); do
       step="$out/$setting-$rep-c$c"
       sample_rss "$router_pid" "$step.rss" &
       sampler=$!
+      cpu_start=$(cpu_ticks "$router_pid"); wall_start=$(date +%s.%N)
       dotnet "$out/bin/loadgen/EnsembleGrpc.LoadGen.dll" --target "http://127.0.0.1:$port" --model mnist --concurrency "$c" \
         $(setting_loadgen "$setting") --connections 8 --warmup 3s --measurement-window "${seconds}s" --max-windows 1 --deadline 10s \
         --no-server-stats --no-live --output "$step" > "$step.txt" 2>&1 || true
+      cores=$(awk -v a="$cpu_start" -v b="$(cpu_ticks "$router_pid")" -v t0="$wall_start" -v t1="$(date +%s.%N)" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {printf "%.2f", (b - a) / hz / (t1 - t0)}')
       touch "$step.rss.stop"; wait "$sampler"
-      /usr/bin/python3 - "$step.json" "$(cat "$step.rss")" "$rep" "$setting" "$c" >> "$out/overload.tsv" <<'EOF'
+      /usr/bin/python3 - "$step.json" "$(cat "$step.rss")" "$rep" "$setting" "$c" "$cores" >> "$out/overload.tsv" <<'EOF'
 import json, sys
-path, rss_kb, rep, setting, c = sys.argv[1:]
+path, rss_kb, rep, setting, c, cores = sys.argv[1:]
 s = json.load(open(path))["steps"][0]
 refused = s["errors"].get("ResourceExhausted", 0)
 other = sum(v for k, v in s["errors"].items() if k != "ResourceExhausted")
 lat = s["latency"]
 print(f"{rep}\t{setting}\t{c}\t{s['throughput']:.0f}\t{refused / s['duration_seconds']:.0f}\t{other}\t"
-      f"{lat['p50_ms']:.1f}\t{lat['p99_ms']:.1f}\t{int(rss_kb) / 1024:.0f}")
+      f"{lat['p50_ms']:.1f}\t{lat['p99_ms']:.1f}\t{int(rss_kb) / 1024:.0f}\t{cores}")
 EOF
     done
     kill -TERM "$router_pid"; wait "$router_pid" 2>/dev/null || true; router_pid=""
@@ -128,12 +134,12 @@ for s, c in keys:
     peak[s] = max(peak.get(s, 0), good) if c == min(k[1] for k in keys if k[0] == s) else peak.get(s, good)
 # The peak: the best median goodput of any level of any setting in this run.
 best = max(statistics.median(float(r["good_per_s"]) for r in rows if r["setting"] == s and int(r["concurrency"]) == c) for s, c in keys)
-print("| setting | concurrency | good req/s | of the lowest level's | of the run's peak | refused/s | other errors | p50 ms | p99 ms (answered) | router peak RSS MiB |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| setting | concurrency | good req/s | of the lowest level's | of the run's peak | refused/s | other errors | p50 ms | p99 ms (answered) | router peak RSS MiB | router cores busy |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for s, c in keys:
     sel = [r for r in rows if r["setting"] == s and int(r["concurrency"]) == c]
     good = statistics.median(float(r["good_per_s"]) for r in sel)
     print(f"| {s} | {c} | {cell(r['good_per_s'] for r in sel)} | {good / peak[s]:.2f} | {good / best:.2f} | {cell(r['refused_per_s'] for r in sel)} | "
           f"{cell(r['other_errors'] for r in sel)} | {cell((r['p50_ms'] for r in sel), '{:.1f}')} | {cell((r['p99_ms'] for r in sel), '{:.0f}')} | "
-          f"{cell(r['rss_mib'] for r in sel)} |")
+          f"{cell(r['rss_mib'] for r in sel)} | {cell((r['router_cores'] for r in sel), '{:.2f}')} |")
 EOF
