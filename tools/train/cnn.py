@@ -1,5 +1,7 @@
 """The member CNNs: architectures, seeded bootstrap training, float32 inference and ONNX export."""
 
+import math
+
 import numpy as np
 import onnx
 import torch
@@ -32,7 +34,41 @@ def _deep():
             nn.Flatten(), nn.Linear(64 * 6 * 6, 64), nn.ReLU(), nn.Linear(64, 10)]
 
 
-ARCHITECTURES = {"base": _base, "wide5": _wide5, "deep": _deep}
+def _wide5_bn():
+    """wide5, wider and regularised: Conv32 5x5 (same) -> BN -> pool -> Conv64 5x5 -> BN -> pool -> Dense128 ->
+    Dropout 0.3 -> Dense10."""
+    return [nn.Conv2d(1, 32, kernel_size=5, padding=2), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, kernel_size=5), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, 10)]
+
+
+def _wide7_bn():
+    """A larger first receptive field: Conv32 7x7 (same) -> BN -> pool -> Conv48 5x5 -> BN -> pool -> Dense128 ->
+    Dropout 0.3 -> Dense10."""
+    return [nn.Conv2d(1, 32, kernel_size=7, padding=3), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 48, kernel_size=5), nn.BatchNorm2d(48), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(48 * 5 * 5, 128), nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, 10)]
+
+
+def _deep_bn():
+    """Three 3x3 convolutions with BN: Conv32 (same) -> pool -> Conv48 (same) -> Conv64 -> pool -> Dense128 ->
+    Dropout 0.3 -> Dense10."""
+    return [nn.Conv2d(1, 32, kernel_size=3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 48, kernel_size=3, padding=1), nn.BatchNorm2d(48), nn.ReLU(),
+            nn.Conv2d(48, 64, kernel_size=3), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 6 * 6, 128), nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, 10)]
+
+
+def _base_bn():
+    """base with BN, a wider dense layer and dropout: Conv32 3x3 -> BN -> pool -> Conv64 3x3 -> BN -> pool ->
+    Dense128 -> Dropout 0.3 -> Dense10."""
+    return [nn.Conv2d(1, 32, kernel_size=3), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, kernel_size=3), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Dropout(0.3), nn.Linear(128, 10)]
+
+
+ARCHITECTURES = {"base": _base, "wide5": _wide5, "deep": _deep,
+                 "wide5_bn": _wide5_bn, "wide7_bn": _wide7_bn, "deep_bn": _deep_bn, "base_bn": _base_bn}
 
 
 def build_model(architecture="base"):
@@ -46,9 +82,11 @@ def bootstrap_indices(count, seed):
     return np.random.default_rng(seed).integers(0, count, size=count)
 
 
-def train_member(epoch_data, seed, epochs, batch_size, learning_rate, architecture="base", decay_last=0):
+def train_member(epoch_data, seed, epochs, batch_size, learning_rate, architecture="base", decay_last=0,
+                 cosine=False):
     """Train one member; fully seeded. epoch_data(epoch) gives that epoch's (float32 inputs, int64 targets)
-    tensors (the same every epoch without augmentation). The last `decay_last` epochs run at a tenth of the rate.
+    tensors (the same every epoch without augmentation). The last `decay_last` epochs run at a tenth of the rate;
+    with `cosine` the rate instead falls from learning_rate to 0 along a half cosine, set before every batch.
 
     The loss is cross-entropy on the logits (every layer but the final Softmax), which is the
     numerically stable form of the NLL of the exported probabilities.
@@ -65,8 +103,13 @@ def train_member(epoch_data, seed, epochs, batch_size, learning_rate, architectu
                 group["lr"] = learning_rate / 10
         inputs, targets = epoch_data(epoch)
         order = torch.randperm(len(targets), generator=shuffle)
-        for start in range(0, len(order), batch_size):
+        steps = -(-len(order) // batch_size)
+        for step, start in enumerate(range(0, len(order), batch_size)):
             batch = order[start:start + batch_size]
+            if cosine:
+                progress = (epoch * steps + step) / (epochs * steps)
+                for group in optimiser.param_groups:
+                    group["lr"] = learning_rate * 0.5 * (1 + math.cos(math.pi * progress))
             optimiser.zero_grad()
             loss = nn.functional.cross_entropy(logits(inputs[batch]), targets[batch])
             loss.backward()

@@ -27,12 +27,16 @@ FONT_DIGITS = 1000
 
 @dataclass(frozen=True)
 class MemberRecipe:
-    """How one member is trained: seed (bootstrap, init, shuffling, augmentation), architecture (cnn.ARCHITECTURES)
-    and augmentation mix (augment.MIXES; None: the plain bootstrap sample, unnormalised)."""
+    """How one member is trained: seed (bootstrap, init, shuffling, augmentation), architecture (cnn.ARCHITECTURES),
+    augmentation mix (augment.MIXES; None: the plain bootstrap sample, unnormalised), whether an augmented member
+    draws a bootstrap sample (False: the whole train split) and its learning-rate schedule (False: the last sixth of
+    the epochs at a tenth of the rate; True: cosine decay to 0)."""
 
     seed: int
     architecture: str = "base"
     mix: str | None = None
+    bootstrap: bool = True
+    cosine: bool = False
 REFERENCE_IMAGES = 8
 # Smallest top-1 minus top-2 probability gap that cannot flip between torch and ONNX Runtime kernels.
 SAFE_MARGIN = 1e-4
@@ -117,7 +121,10 @@ def warn_if_borderline(name, probabilities):
 def augmented_epochs(images_u8, labels, recipe, limit):
     """epoch_data for an augmented member: its bootstrap sample of the MNIST train split plus font digits from the
     training families, freshly augmented every epoch (seeded by member and epoch) and normalised like the router."""
-    sample = cnn.bootstrap_indices(len(labels), recipe.seed)[:limit or None]
+    if recipe.bootstrap:
+        sample = cnn.bootstrap_indices(len(labels), recipe.seed)[:limit or None]
+    else:
+        sample = np.arange(len(labels))[:limit or None]
     fonts, font_labels = augment.font_digits(FONT_DIGITS, np.random.default_rng([recipe.seed, 1000]))
     images = np.concatenate([images_u8[sample], fonts])
     targets = torch.from_numpy(np.concatenate([labels[sample], font_labels]).astype(np.int64))
@@ -147,13 +154,13 @@ def train_members(family, args, source, split, parts):
             epochs = args.augmented_epochs
             model = cnn.train_member(augmented_epochs(parts["train_u8"], y_train, recipe, args.limit_train),
                                      recipe.seed, epochs, args.batch_size, args.learning_rate, recipe.architecture,
-                                     decay_last=max(1, epochs // 6))
+                                     decay_last=0 if recipe.cosine else max(1, epochs // 6), cosine=recipe.cosine)
         cnn.export(model, repository.model_path(args.models_dir, name))
         validation = cnn.predict(model, parts["validation"][0])
         test = cnn.predict(model, parts["test"][0])
         warn_if_borderline(name, test)
         training = repository.training_block(
-            dataset_label(source), split, part_counts(parts), recipe.seed, True, epochs,
+            dataset_label(source), split, part_counts(parts), recipe.seed, recipe.bootstrap, epochs,
             (validation.argmax(axis=1), parts["validation"][1]), (test.argmax(axis=1), parts["test"][1]))
         describe_recipe(training, recipe, parts)
         config = repository.write_config(
