@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using EnsembleGrpc.Hosting;
+using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Protocol;
 using Google.Protobuf;
 using Grpc.Core;
@@ -14,8 +14,6 @@ namespace EnsembleGrpc.LoadGen.Backend;
 /// </summary>
 public sealed class GrpcInferenceBackend : IInferenceBackend
 {
-    private const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
-
     private readonly GrpcChannelSet<GRPCInferenceService.GRPCInferenceServiceClient> _channels;
     private readonly TimeSpan _deadline;
     private readonly TimeProvider _time;
@@ -43,19 +41,13 @@ public sealed class GrpcInferenceBackend : IInferenceBackend
         }
         catch (RpcException ex)
         {
-            return InferOutcome.Failed(ex.StatusCode, ex.Status.Detail) with { RetryAfter = Pushback(ex.Trailers) };
+            return InferOutcome.Failed(ex.StatusCode, ex.Status.Detail) with { RetryAfter = RetryPushbackMetadata.Read(ex.Trailers) };
         }
         catch (OperationCanceledException)
         {
             return InferOutcome.Cancelled;
         }
     }
-
-    /// <summary>The server's retry pushback (gRFC A6: a non-negative whole number of milliseconds), else null.</summary>
-    internal static TimeSpan? Pushback(Metadata trailers) =>
-        long.TryParse(trailers.GetValue(RetryPushbackTrailer), NumberStyles.None, CultureInfo.InvariantCulture, out long ms)
-            ? TimeSpan.FromMilliseconds(ms)
-            : null;
 
     public async ValueTask<MetadataOutcome> GetMetadataAsync(string model, string? version, CancellationToken cancellationToken)
     {

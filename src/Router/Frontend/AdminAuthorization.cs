@@ -1,3 +1,4 @@
+using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Router.Frontend.Security;
 using Grpc.Core;
 
@@ -27,7 +28,7 @@ public sealed class AdminAuthorization(AdminGuard guard)
             case AdminRefusal.None:
                 return;
             case AdminRefusal.LockedOut:
-                throw new RpcException(new Status(StatusCode.ResourceExhausted, verdict.Message!), ResultStatus.PushbackTrailers(verdict.RetryAfter));
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, verdict.Message!), RetryPushbackMetadata.For(verdict.RetryAfter));
             case AdminRefusal.MissingCredentials:
                 throw new RpcException(new Status(StatusCode.Unauthenticated, "missing 'authorization: Bearer <token>' metadata."));
             default:

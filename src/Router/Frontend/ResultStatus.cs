@@ -1,6 +1,6 @@
 using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Ensemble;
-using System.Globalization;
+using EnsembleGrpc.Hosting.Errors;
 using Grpc.Core;
 
 namespace EnsembleGrpc.Router.Frontend;
@@ -8,20 +8,13 @@ namespace EnsembleGrpc.Router.Frontend;
 /// <summary>The one place where the engine's errors become gRPC status codes.</summary>
 public static class ResultStatus
 {
-    /// <summary>gRPC's trailer telling a refused client how many milliseconds to wait before it retries (gRFC A6).</summary>
-    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
-
     /// <summary>The exception that ends the call with <see cref="Of"/>'s status, and the retry pushback when the engine gave one.</summary>
     public static RpcException Exception(InferenceOutcome outcome, bool deadlinePassed)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var status = Of(outcome, deadlinePassed);
-        return outcome.RetryAfter is { } wait ? new RpcException(status, PushbackTrailers(wait)) : new RpcException(status);
+        return outcome.RetryAfter is { } wait ? new RpcException(status, RetryPushbackMetadata.For(wait)) : new RpcException(status);
     }
-
-    /// <summary>The trailers that tell a client to retry after <paramref name="wait"/> (whole milliseconds, rounded up).</summary>
-    public static Metadata PushbackTrailers(TimeSpan wait) =>
-        new() { { RetryPushbackTrailer, ((long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) } };
 
     /// <summary>
     /// The status of an outcome without an answer. A cancelled request is DEADLINE_EXCEEDED when its deadline passed

@@ -1,4 +1,4 @@
-using EnsembleGrpc.LoadGen.Backend;
+using EnsembleGrpc.Hosting.Errors;
 using Grpc.Core;
 
 namespace EnsembleGrpc.LoadGen.Tests.Backend;
@@ -15,9 +15,9 @@ public sealed class RetryPushbackTrailerTests
     {
         var trailers = new Metadata { { "grpc-retry-pushback-ms", value } };
 
-        Assert.Equal(expectedMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, GrpcInferenceBackend.Pushback(trailers));
+        Assert.Equal(expectedMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, RetryPushbackMetadata.Read(trailers));
     }
 
     [Fact]
-    public void No_trailer_is_no_pushback() => Assert.Null(GrpcInferenceBackend.Pushback([]));
+    public void No_trailer_is_no_pushback() => Assert.Null(RetryPushbackMetadata.Read([]));
 }

@@ -1,3 +1,4 @@
+using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Router.Engine;
 using EnsembleGrpc.Router.Engine.Admission;
 using EnsembleGrpc.Router.Frontend;
@@ -91,7 +92,7 @@ public sealed class RetryPushbackTests
         Assert.InRange(refused.RetryAfter.TotalMilliseconds, 20, 60);
         Assert.Equal(StatusCode.ResourceExhausted, exception.StatusCode);
         Assert.Equal(((long)refused.RetryAfter.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            exception.Trailers.GetValue(ResultStatus.RetryPushbackTrailer));
+            exception.Trailers.GetValue(RetryPushbackMetadata.Key));
         Assert.Equal(TimeSpan.Zero, running.RetryAfter);
     }
 

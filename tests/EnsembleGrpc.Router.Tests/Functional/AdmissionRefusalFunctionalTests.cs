@@ -1,20 +1,20 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json.Nodes;
+using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Protocol;
 using EnsembleGrpc.Router.Engine.Admission;
-using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Hosting;
+using EnsembleGrpc.Router.Tests.Experiments;
 using EnsembleGrpc.Router.Tests.Functional.Rest;
 using EnsembleGrpc.Router.Tests.Support;
 using EnsembleGrpc.Tests.Shared;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Configuration;
-using EnsembleGrpc.Router.Tests.Experiments;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EnsembleGrpc.Router.Tests.Functional;
 
@@ -57,7 +57,7 @@ public sealed class AdmissionRefusalFunctionalTests
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.StartsWith("the router is overloaded: 1 requests in flight and 0 waiting; retry after ", refused.Status.Detail, StringComparison.Ordinal);
         // The default shortest wait (50 ms), jittered to 0.5-1.5 times.
-        long pushback = long.Parse(refused.Trailers.GetValue(ResultStatus.RetryPushbackTrailer)!, CultureInfo.InvariantCulture);
+        long pushback = long.Parse(refused.Trailers.GetValue(RetryPushbackMetadata.Key)!, CultureInfo.InvariantCulture);
         Assert.InRange(pushback, 25, 75);
         Assert.Equal(HttpStatusCode.TooManyRequests, rest.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), rest.Headers.RetryAfter?.Delta);

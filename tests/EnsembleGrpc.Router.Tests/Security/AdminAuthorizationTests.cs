@@ -1,3 +1,4 @@
+using EnsembleGrpc.Hosting.Errors;
 using EnsembleGrpc.Protocol.Admin;
 using EnsembleGrpc.Router.Frontend;
 using EnsembleGrpc.Router.Frontend.Security;
@@ -102,14 +103,14 @@ public sealed class AdminAuthorizationTests : IDisposable
         // Locked out: even the right token and the open reads are refused, with the wait as gRPC retry pushback.
         var locked = await Assert.ThrowsAsync<RpcException>(async () => await admin.SubmitFeedbackAsync(Feedback("r1"), InferenceCalls.Bearer(Token)));
         Assert.Equal(StatusCode.ResourceExhausted, locked.StatusCode);
-        Assert.Equal("30000", locked.Trailers.GetValue(ResultStatus.RetryPushbackTrailer));
+        Assert.Equal("30000", locked.Trailers.GetValue(RetryPushbackMetadata.Key));
         var read = await Assert.ThrowsAsync<RpcException>(async () => await admin.GetConfigAsync(new GetConfigRequest()));
         Assert.Equal(StatusCode.ResourceExhausted, read.StatusCode);
         Assert.Single(router.Entries("AdminCallerLockedOut"));
 
         clock.Advance(TimeSpan.FromSeconds(29));
         var stillLocked = await Assert.ThrowsAsync<RpcException>(async () => await admin.SubmitFeedbackAsync(Feedback("r1"), InferenceCalls.Bearer(Token)));
-        Assert.Equal("1000", stillLocked.Trailers.GetValue(ResultStatus.RetryPushbackTrailer));
+        Assert.Equal("1000", stillLocked.Trailers.GetValue(RetryPushbackMetadata.Key));
 
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(4u, (await admin.SubmitFeedbackAsync(Feedback("r1"), InferenceCalls.Bearer(Token))).Total);

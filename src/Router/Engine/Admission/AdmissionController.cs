@@ -33,9 +33,6 @@ public sealed class AdmissionController
         _pushback = new RetryPushback(o, time, random);
     }
 
-    /// <summary>The wait refused callers are told to keep, before jitter, in milliseconds.</summary>
-    public double RetryPushbackMs => _pushback.CurrentMs;
-
     public AdmissionOptions Options { get; }
 
     /// <summary>Requests refused since start (queue full or queue timeout).</summary>
