@@ -52,7 +52,7 @@ public sealed partial class TrafficRouter(
         statistics.Arm(ensemble.Name, arm.Name).RecordRequest(latency, result.Kind != EnsembleResultKind.Answered, result.Fallback ? result.FallbackCategories : null);
         if (result.Kind == EnsembleResultKind.Answered)
         {
-            ledger.Record(new LedgerEntry(requestId, ensemble.Name, arm.Name, result.Strategy!, result.Predictions!));
+            ledger.Record(requestId, ensemble.Name, arm.Name, result.Strategy!, result.Predictions!);
             if (result.Fallback)
             {
                 Log.Fallback(logger, requestId, ensemble.Name, arm.Name, result.Detail ?? "");
