@@ -101,7 +101,9 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
         var delay = Task.Delay(threshold, timeProvider, stop.Token);
         if (await Task.WhenAny(call, delay).ConfigureAwait(false) == call)
         {
-            await stop.CancelAsync().ConfigureAwait(false);
+            // Cancel, not CancelAsync: the only callback is the delay's (it stops its timer), cheap to run here, while
+            // CancelAsync would queue it as one more thread-pool work item for every member call.
+            stop.Cancel();
             return false;
         }
 
