@@ -4,7 +4,7 @@ namespace EnsembleGrpc.LoadGen.Load;
 /// The real clock over a <see cref="TimeProvider"/>. Timers are coarse (about a millisecond, and a delay under one
 /// millisecond is no delay at all: <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> truncates
 /// to whole milliseconds and completes at once), so a wait sleeps whole milliseconds until about
-/// <see cref="SpinWindow"/> before the target and then spins. A wait shorter than that never suspends.
+/// <see cref="SpinWindow"/> before the target; the rest is left to <see cref="PreciseSleeper"/> (Linux) or spun.
 /// </summary>
 public sealed class SystemLoadClock : LoadClock
 {
@@ -25,10 +25,19 @@ public sealed class SystemLoadClock : LoadClock
 
     public override async ValueTask WaitUntilAsync(long timestamp, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var sleepMs = Math.Floor((ToTimeSpan(timestamp - Now) - SpinWindow).TotalMilliseconds);
         if (sleepMs >= 1)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(sleepMs), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_time == TimeProvider.System && PreciseSleeper.Shared is { } sleeper && ToTimeSpan(timestamp - Now) > PreciseSleeper.SpinGuard)
+        {
+            // The sub-millisecond rest on the sleeper's thread: on time, without spinning here (see PreciseSleeper).
+            await sleeper.WaitUntilAsync(timestamp, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return;
         }
 
         var spinner = default(SpinWait);
