@@ -12,8 +12,8 @@ namespace EnsembleGrpc.Router.Traffic;
 /// unless the id is one the router made (<see cref="Guid"/> in the "N" format, lowercase hex, as most clients send
 /// none): such an id is kept as the 16-byte value it was made from.
 /// The former design (a record object, concurrent dictionary nodes and a queue node per request) kept about 400 bytes
-/// per request; a full default ledger held 40 MB more than this one and gave the collector five objects per request
-/// to promote.
+/// and five objects for the collector to promote per request, about 40 MB for a full default ledger; this one keeps
+/// about 100 bytes per request (measured: the router's anonymous memory after 48,000 requests).
 /// </remarks>
 public sealed class RequestLedger
 {
