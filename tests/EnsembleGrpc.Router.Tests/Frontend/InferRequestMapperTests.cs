@@ -22,23 +22,23 @@ public sealed class InferRequestMapperTests
         var typed = Request("input", "FP32", [2, 1, 28, 28], c => c.Fp32Contents.AddRange(values));
         var raw = Request("input", "FP32", [2, 1, 28, 28], raw: MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
 
-        Assert.Equal(values, Preprocess(typed).Input!.Data);
-        Assert.Equal(values, Preprocess(raw).Input!.Data);
+        Assert.Equal(values, Preprocess(typed).Input!.Values.ToArray());
+        Assert.Equal(values, Preprocess(raw).Input!.Values.ToArray());
     }
 
     [Fact]
     public void Uint8_images_in_uint_contents_or_bytes_contents_are_accepted_like_raw()
     {
         var digit = ImagePreprocessorTests.Digit();
-        var expected = Preprocess(Request("image", "UINT8", [2, 28, 28], raw: [.. digit, .. digit])).Input!.Data;
+        var expected = Preprocess(Request("image", "UINT8", [2, 28, 28], raw: [.. digit, .. digit])).Input!.Values.ToArray();
 
         var uints = Request("image", "UINT8", [2, 28, 28], c => c.UintContents.AddRange(digit.Concat(digit).Select(p => (uint)p)));
         var oneChunk = Request("image", "UINT8", [2, 28, 28], c => c.BytesContents.Add(ByteString.CopyFrom([.. digit, .. digit])));
         var chunkPerImage = Request("image", "UINT8", [2, 28, 28], c => c.BytesContents.Add([ByteString.CopyFrom(digit), ByteString.CopyFrom(digit)]));
 
-        Assert.Equal(expected, Preprocess(uints).Input!.Data);
-        Assert.Equal(expected, Preprocess(oneChunk).Input!.Data);
-        Assert.Equal(expected, Preprocess(chunkPerImage).Input!.Data);
+        Assert.Equal(expected, Preprocess(uints).Input!.Values.ToArray());
+        Assert.Equal(expected, Preprocess(oneChunk).Input!.Values.ToArray());
+        Assert.Equal(expected, Preprocess(chunkPerImage).Input!.Values.ToArray());
     }
 
     [Theory]

@@ -10,7 +10,7 @@ public sealed class DigitNormalizationTests
     private readonly ImagePreprocessor _preprocessor = new();
 
     private float[] Normalize(byte[] image, int height, int width, PreprocessSteps steps = PreprocessSteps.All) =>
-        _preprocessor.Preprocess(ImagePreprocessorTests.Raw("UINT8", [1, height, width], image), 8, steps).Input!.Data;
+        _preprocessor.Preprocess(ImagePreprocessorTests.Raw("UINT8", [1, height, width], image), 8, steps).Input!.Values.ToArray();
 
     [Fact]
     public void An_off_centre_digit_lands_with_its_centre_of_mass_at_the_centre()
@@ -59,8 +59,8 @@ public sealed class DigitNormalizationTests
         var result = _preprocessor.Preprocess(ImagePreprocessorTests.Raw("UINT8", [1, 64, 64], paper), 8);
 
         Assert.Equal(1, result.Inverted);
-        Assert.Equal(0f, result.Input!.Data[0]);
-        Assert.True(MaxDifference(Normalize(light, 64, 64), result.Input.Data) < 1e-4f);
+        Assert.Equal(0f, result.Input!.Values.ToArray()[0]);
+        Assert.True(MaxDifference(Normalize(light, 64, 64), result.Input.Values.ToArray()) < 1e-4f);
     }
 
     [Theory]
@@ -136,7 +136,7 @@ public sealed class DigitNormalizationTests
         var values = Draw(28, 28, Seven, 2, 60, 0, left: 0, top: 0, size: 14).Select(p => p / 255f).ToArray();
         var raw = ImagePreprocessorTests.Raw("FP32", [1, 1, 28, 28], MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
 
-        Assert.Equal(values, _preprocessor.Preprocess(raw, 8, PreprocessSteps.All).Input!.Data);
+        Assert.Equal(values, _preprocessor.Preprocess(raw, 8, PreprocessSteps.All).Input!.Values.ToArray());
     }
 
     [Fact]
@@ -186,6 +186,6 @@ public sealed class DigitNormalizationTests
         var result = _preprocessor.Preprocess(ImagePreprocessorTests.Raw("UINT8", [1, 28, 28], paper), 8, PreprocessSteps.None);
 
         Assert.Equal(0, result.Inverted);
-        Assert.Equal(1f, result.Input!.Data[0]);
+        Assert.Equal(1f, result.Input!.Values.ToArray()[0]);
     }
 }

@@ -14,7 +14,7 @@ public sealed class ImagePreprocessorTests
 
         var result = _preprocessor.Preprocess(Raw("FP32", [1, 1, 28, 28], MemoryMarshal.AsBytes(data.AsSpan()).ToArray()), 8);
 
-        Assert.Equal(data, result.Input!.Data);
+        Assert.Equal(data, result.Input!.Values.ToArray());
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class ImagePreprocessorTests
         var result = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28], digit), 8, PreprocessSteps.None);
 
         Assert.Equal(0, result.Inverted);
-        Assert.Equal(digit.Select(p => p / 255f), result.Input!.Data);
+        Assert.Equal(digit.Select(p => p / 255f), result.Input!.Values.ToArray());
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class ImagePreprocessorTests
         var result = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28], inverted), 8, PreprocessSteps.Invert);
 
         Assert.Equal(1, result.Inverted);
-        AssertClose(digit, result.Input!.Data, 1e-6f);
+        AssertClose(digit, result.Input!.Values.ToArray(), 1e-6f);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class ImagePreprocessorTests
 
         var result = _preprocessor.Preprocess(Raw("UINT8", [1, 56, 56], big), 8, PreprocessSteps.None);
 
-        AssertClose(digit, result.Input!.Data, 1e-5f);
+        AssertClose(digit, result.Input!.Values.ToArray(), 1e-5f);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class ImagePreprocessorTests
 
         var result = _preprocessor.Preprocess(Raw("UINT8", [1, 14, 14], small), 8, PreprocessSteps.None);
 
-        var data = result.Input!.Data;
+        var data = result.Input!.Values.ToArray();
         Assert.True(data.Max() is > 0.2f and <= 1f);
         Assert.Equal(0f, data[0]);
         // The bright spot lands where it was, scaled: around (14..15, 14..15) of 28×28.
@@ -86,9 +86,9 @@ public sealed class ImagePreprocessorTests
         var fromOpaque = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28, 4], rgbaOpaque), 8, PreprocessSteps.Invert);
         var fromInk = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28, 4], rgbaInk), 8, PreprocessSteps.Invert);
 
-        AssertClose(digit, fromRgb.Input!.Data, 1e-4f);
-        AssertClose(digit, fromOpaque.Input!.Data, 1e-4f);
-        AssertClose(digit, fromInk.Input!.Data, 1e-4f);
+        AssertClose(digit, fromRgb.Input!.Values.ToArray(), 1e-4f);
+        AssertClose(digit, fromOpaque.Input!.Values.ToArray(), 1e-4f);
+        AssertClose(digit, fromInk.Input!.Values.ToArray(), 1e-4f);
         Assert.Equal(1, fromInk.Inverted);
     }
 
@@ -98,10 +98,10 @@ public sealed class ImagePreprocessorTests
         var digit = Digit();
         var uints = new ImageTensor { Datatype = "UINT8", Shape = [1, 28, 28], UintContents = digit.Select(p => (uint)p).ToArray() };
         var bytes = new ImageTensor { Datatype = "UINT8", Shape = [1, 28, 28], BytesContents = [digit.AsMemory(0, 300), digit.AsMemory(300)] };
-        var raw = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28], digit), 8).Input!.Data;
+        var raw = _preprocessor.Preprocess(Raw("UINT8", [1, 28, 28], digit), 8).Input!.Values.ToArray();
 
-        Assert.Equal(raw, _preprocessor.Preprocess(uints, 8).Input!.Data);
-        Assert.Equal(raw, _preprocessor.Preprocess(bytes, 8).Input!.Data);
+        Assert.Equal(raw, _preprocessor.Preprocess(uints, 8).Input!.Values.ToArray());
+        Assert.Equal(raw, _preprocessor.Preprocess(bytes, 8).Input!.Values.ToArray());
     }
 
     [Theory]
@@ -147,7 +147,7 @@ public sealed class ImagePreprocessorTests
         var values = new float[784];
         values[0] = 1f;
 
-        Assert.Equal(values, _preprocessor.Preprocess(new ImageTensor { Datatype = "FP32", Shape = [1, 1, 28, 28], Fp32Contents = values }, 8).Input!.Data);
+        Assert.Equal(values, _preprocessor.Preprocess(new ImageTensor { Datatype = "FP32", Shape = [1, 1, 28, 28], Fp32Contents = values }, 8).Input!.Values.ToArray());
     }
 
     /// <summary>A light "7"-like digit on black, away from the border.</summary>

@@ -33,7 +33,7 @@ public sealed class NormalizerParityTests
         var pixels = Convert.FromBase64String(c.GetProperty("pixels").GetString()!);
         var expected = c.GetProperty("expected").EnumerateArray().Select(v => v.GetSingle()).ToArray();
 
-        var actual = new ImagePreprocessor().Preprocess(ImagePreprocessorTests.Raw("UINT8", shape, pixels), 8).Input!.Data;
+        var actual = new ImagePreprocessor().Preprocess(ImagePreprocessorTests.Raw("UINT8", shape, pixels), 8).Input!.Values.ToArray();
 
         // float32 here, float64 in numpy, 5 decimals in the file.
         Assert.True(SyntheticDigits.MaxDifference(expected, actual) < 1e-3f, $"{name}: max difference {SyntheticDigits.MaxDifference(expected, actual)}");

@@ -56,7 +56,7 @@ public sealed class EndpointWarmupTests : IDisposable
         Assert.All(warmup.Results, r => Assert.Equal((WarmupOutcome.Ready, 3), (r.Outcome, r.Calls)));
         Assert.Equal([A, B], warmup.Results.Select(r => r.Endpoint).Order());
         Assert.All(_workers.Inputs, input => Assert.Equal([1L, 1, 28, 28], input.Shape));
-        Assert.All(_workers.Inputs, input => Assert.All(input.Data, v => Assert.Equal(0f, v)));
+        Assert.All(_workers.Inputs, input => Assert.All(input.Values.ToArray(), v => Assert.Equal(0f, v)));
 
         // Around the pipelines: no endpoint state was made, so no breaker saw a call and no statistics count one.
         var ensemble = host.Services.GetRequiredService<RoutingConfigProvider>().Current.Ensembles["mnist"];

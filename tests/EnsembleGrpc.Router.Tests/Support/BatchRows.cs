@@ -24,7 +24,7 @@ internal static class BatchRows
 
     /// <summary>The marker of every row of <paramref name="input"/>.</summary>
     public static float[] Markers(ModelInput input) =>
-        Enumerable.Range(0, input.BatchSize).Select(row => input.Data[row * ModelInput.PixelsPerImage]).ToArray();
+        Enumerable.Range(0, input.BatchSize).Select(row => input.Values[row * ModelInput.PixelsPerImage]).ToArray();
 
     /// <summary>An answer of <see cref="Classes"/> values per row, the row's marker first.</summary>
     public static float[] Echo(ModelInput input)

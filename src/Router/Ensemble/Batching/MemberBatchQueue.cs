@@ -140,7 +140,15 @@ internal sealed class MemberBatchQueue(IMemberInvoker inner, BatchKey key, int s
             }
 
             var first = batch[0];
-            var outcome = await inner.InvokeAsync(first.Member, first.Ensemble, BatchInput.Concatenate(batch), key.Lane, CancellationToken.None).ConfigureAwait(false);
+            var input = BatchInput.Concatenate(batch);
+            var outcome = await inner.InvokeAsync(first.Member, first.Ensemble, input, key.Lane, CancellationToken.None).ConfigureAwait(false);
+            if (outcome.Succeeded)
+            {
+                // The worker answered, so it read the whole message: nothing reads the buffer any more. After a
+                // failure (a timeout, say) the transport may still be writing it out, so it is left to the GC.
+                BatchInput.Return(input);
+            }
+
             if (outcome.Failure.IsCallerBlamed())
             {
                 // One request of the batch is at fault, but which? Each is sent alone, so only that one is rejected.

@@ -1,6 +1,7 @@
 using EnsembleGrpc.Router.Ensemble;
 using EnsembleGrpc.Router.Ensemble.Batching;
 using EnsembleGrpc.Router.Model;
+using EnsembleGrpc.Router.Preprocessing;
 using EnsembleGrpc.Router.Tests.Support;
 using Microsoft.Extensions.Options;
 using static EnsembleGrpc.Router.Tests.Support.BatchRows;
@@ -63,6 +64,8 @@ public sealed class BatchingMemberInvokerTests
         var batch = await _inner.NextAsync();
 
         Assert.Equal([10f, 20f, 21f, 30f], Markers(batch.Input));
+        // Its buffer comes from a pool and is longer than 4 rows; the worker is sent exactly the 4 rows.
+        Assert.Equal(4 * ModelInput.PixelsPerImage * sizeof(float), batch.Input.Bytes.Length);
         // The batch belongs to no single caller: one leaving must not cancel the others' call.
         Assert.NotEqual(caller.Token, batch.Token);
         Assert.False(batch.Token.CanBeCanceled);
