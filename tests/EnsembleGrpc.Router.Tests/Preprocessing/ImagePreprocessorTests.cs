@@ -141,6 +141,22 @@ public sealed class ImagePreprocessorTests
         });
     }
 
+    [Theory]
+    [InlineData(783)]
+    [InlineData(784 + 9)]
+    [InlineData(2 * 784 - 1)]
+    public void An_fp32_value_out_of_range_is_found_wherever_it_is_in_the_batch(int index)
+    {
+        var values = new float[2 * 784];
+        Array.Fill(values, 0.5f);
+        values[index] = float.NaN;
+
+        var result = _preprocessor.Preprocess(Raw("FP32", [2, 1, 28, 28], System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray()), 8);
+
+        Assert.Null(result.Input);
+        Assert.Contains($"value NaN at flat index {index} is outside [0, 1]", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Fp32_values_at_the_ends_of_the_range_pass()
     {
