@@ -37,7 +37,7 @@ public sealed class StrategyAccuracyTests(RouterCluster cluster, ITestOutputHelp
                 int n = Math.Min(Batch, set.Count - start);
                 var response = await cluster.Client.ModelInferAsync(InferenceCalls.Fp32("mnist", set.ToModelInput(start, n), n, strategy: strategy));
                 Assert.Equal(strategy, InferenceCalls.Str(response, "ensemble_strategy"));
-                Assert.False(InferenceCalls.Fallback(response));
+                Assert.False(InferenceCalls.Fallback(response), $"{strategy}, rows {start}..{start + n - 1}: fell back ({InferenceCalls.Str(response, "fallback_reason")}), {InferenceCalls.Answered(response)} members answered");
                 Assert.Equal(3, InferenceCalls.Answered(response));
                 routed.AddRange(InferenceCalls.Predictions(response));
             }
