@@ -98,6 +98,20 @@ public sealed class LinearMetaModelTests
         Assert.Contains("Add does not add", reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(3_000_000_000L, 0L)]
+    [InlineData(3_000_000_000L, 3_000_000_000L)]
+    [InlineData(0L, 2L)]
+    public void Weights_of_impossible_dimensions_are_not_linear_rather_than_an_overflow(long k, long c)
+    {
+        var bytes = OnnxModelBytes.Model(
+            [new("MatMul", ["x", "W"], "z"), new("Add", ["z", "b"], "logits"), new("Softmax", ["logits"], "y", -1)],
+            [("W", [k, c], []), ("b", [2], [0, 0])], input: ("x", 2), output: "y");
+
+        Assert.Null(LinearOnnxGraph.TryRead(bytes, out string reason));
+        Assert.Contains("MatMul does not multiply", reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_truncated_file_is_not_linear_and_says_it_is_unreadable()
     {

@@ -75,14 +75,14 @@ internal sealed class LinearOnnxGraph
 
         var input = inputs[0];
         if (matMul.Inputs[0] != input.Name || !graph.Initializers.TryGetValue(matMul.Inputs[1], out var weights)
-            || weights.Dims.Length != 2 || weights.Floats is null)
+            || weights.Dims is not [> 0 and <= int.MaxValue, > 0 and <= int.MaxValue] || weights.Floats is null)
         {
             reason = "MatMul does not multiply the input by a float [K, C] initializer";
             return null;
         }
 
-        int features = checked((int)weights.Dims[0]);
-        int classes = checked((int)weights.Dims[1]);
+        int features = (int)weights.Dims[0];
+        int classes = (int)weights.Dims[1];
         string biasName = add.Inputs[0] == matMul.Outputs[0] ? add.Inputs[1] : add.Inputs[1] == matMul.Outputs[0] ? add.Inputs[0] : string.Empty;
         if (!graph.Initializers.TryGetValue(biasName, out var bias) || bias.Floats is null || bias.Floats.Length != classes
             || !(bias.Dims is [_] || bias.Dims is [1, _]))

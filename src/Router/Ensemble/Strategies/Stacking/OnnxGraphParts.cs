@@ -124,9 +124,15 @@ internal sealed class OnnxGraphParts
             }
         }
 
-        long count = dims.Aggregate(1L, (a, d) => a * d);
+        // The element count, or -1 when a dimension is negative or the product leaves the range a float array can hold.
+        long count = 1;
+        foreach (long d in dims)
+        {
+            count = d < 0 || count < 0 || (d > 0 && count > int.MaxValue / 4 / d) ? -1 : count * d;
+        }
+
         float[]? values = null;
-        if (!unsupported && dataType == 1 && dims.All(d => d >= 0) && count <= int.MaxValue / 4)
+        if (!unsupported && dataType == 1 && count >= 0)
         {
             values = raw.Length > 0 && raw.Length == count * 4 ? ReadRawFloats(raw)
                 : raw.Length == 0 && floats.Count == count ? [.. floats] : null;
