@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace EnsembleGrpc.Router.Preprocessing;
@@ -66,7 +66,8 @@ public sealed class ImagePreprocessor
                 return Invalid(tensor, maxBatchSize, $"raw contents hold {raw.Length} bytes, the shape needs {count * sizeof(float)}");
             }
 
-            CopyLittleEndian(raw.Span, data);
+            // Raw contents are little-endian, as the machines the router runs on (GrpcWorkerClient reads answers so too).
+            MemoryMarshal.Cast<byte, float>(raw.Span).CopyTo(data);
         }
         else
         {
@@ -88,21 +89,6 @@ public sealed class ImagePreprocessor
         }
 
         return PreprocessResult.Ok(new ModelInput(data, batch), inverted: 0);
-    }
-
-    /// <summary>Raw contents are little-endian: on a little-endian machine (every one the router runs on) a plain copy.</summary>
-    private static void CopyLittleEndian(ReadOnlySpan<byte> raw, float[] data)
-    {
-        if (BitConverter.IsLittleEndian)
-        {
-            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(raw).CopyTo(data);
-            return;
-        }
-
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * sizeof(float)));
-        }
     }
 
     /// <summary>The index of the first value outside [0, 1] or NaN; null when there is none. Eight values at a time.</summary>

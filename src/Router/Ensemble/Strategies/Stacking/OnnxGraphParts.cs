@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace EnsembleGrpc.Router.Ensemble.Strategies.Stacking;
 
@@ -234,16 +234,8 @@ internal sealed class OnnxGraphParts
         values.AddRange(ReadRawFloats(bytes));
     }
 
-    private static float[] ReadRawFloats(ReadOnlySpan<byte> bytes)
-    {
-        var values = new float[bytes.Length / 4];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4, 4));
-        }
-
-        return values;
-    }
+    // ONNX stores raw data little-endian, as the machines the router runs on.
+    private static float[] ReadRawFloats(ReadOnlySpan<byte> bytes) => MemoryMarshal.Cast<byte, float>(bytes).ToArray();
 
     internal sealed class Node
     {
