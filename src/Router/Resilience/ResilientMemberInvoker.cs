@@ -46,7 +46,7 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
                 },
                 context,
                 (Client: client, endpoint.Address, Member: member, Input: input, ensemble.Timeout)).AsTask();
-            slow = await WatchSlowCallAsync(call, endpoint, member, ensemble, gate).ConfigureAwait(false);
+            slow = await WatchSlowCallAsync(call, endpoint, member, ensemble, gate, input.BatchSize).ConfigureAwait(false);
             outcome = await call.ConfigureAwait(false);
         }
         finally
@@ -60,7 +60,7 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
         if (kind == MemberFailureKind.None)
         {
             endpoint.RecordSuccess();
-            outliers?.OnSuccess(endpoint, member, ensemble, latency, gate, slow);
+            outliers?.OnSuccess(endpoint, member, ensemble, latency, gate, slow, input.BatchSize);
             return MemberOutcome.Success(member.Name, endpoint.Address, probabilities!, latency);
         }
 
@@ -86,13 +86,14 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
     }
 
     /// <summary>
-    /// Waits for the call up to the outlier detector's slow-call threshold (a few times its peers' p90); a call still
+    /// Waits for the call up to the outlier detector's slow-call threshold (a few times its peers' p90 per row × the
+    /// call's <paramref name="rows"/>); a call still
     /// running then counts towards ejection at once, which takes a stalled worker out within tens of milliseconds
     /// instead of after its timeouts. The call itself goes on: its answer, if it comes, is still used.
     /// </summary>
-    private async Task<bool> WatchSlowCallAsync(Task<Outcome<WorkerReply>> call, EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate)
+    private async Task<bool> WatchSlowCallAsync(Task<Outcome<WorkerReply>> call, EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate, int rows)
     {
-        if (outliers is null || call.IsCompleted || outliers.SlowCallThreshold(ensemble, endpoint) is not { } threshold)
+        if (outliers is null || call.IsCompleted || outliers.SlowCallThreshold(ensemble, endpoint, rows) is not { } threshold)
         {
             return false;
         }

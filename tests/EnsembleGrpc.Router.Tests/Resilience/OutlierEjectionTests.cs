@@ -238,7 +238,7 @@ public sealed class OutlierEjectionTests
         var detector = new OutlierDetector(Options.Create(_options), _registry, _time, ejected);
         var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, detector);
         // max(floor 40 ms, 4 × the peers' 5 ms p90): a call still running after 40 ms is slow.
-        Assert.Equal(TimeSpan.FromMilliseconds(40), _detector.SlowCallThreshold(_ensemble, b));
+        Assert.Equal(TimeSpan.FromMilliseconds(40), _detector.SlowCallThreshold(_ensemble, b, rows: 1));
         var calls = new List<Task<MemberOutcome>>();
         for (int i = 0; i < 3; i++)
         {
@@ -264,6 +264,95 @@ public sealed class OutlierEjectionTests
     }
 
     [Fact]
+    public async Task A_clients_large_batches_are_not_slow_calls_for_their_size_but_a_stalled_large_batch_still_ejects()
+    {
+        var (b, c) = (_registry.Get(B, _settings), _registry.Get(C, _settings));
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(6), EjectionGate.Open, false);
+        }
+
+        // The peers' p90 is 5 ms per row: a 1-row call is slow after the 40 ms floor, a 10-row one after 4 × 5 × 10 ms.
+        Assert.Equal(TimeSpan.FromMilliseconds(40), _detector.SlowCallThreshold(_ensemble, b, rows: 1));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), _detector.SlowCallThreshold(_ensemble, b, rows: 10));
+        Assert.Equal(TimeSpan.FromMilliseconds(1000), _detector.SlowCallThreshold(_ensemble, b, rows: 50));
+
+        var large = new ModelInput(new float[10 * ModelInput.PixelsPerImage], 10);
+        var answers = new Queue<TaskCompletionSource<float[]>>();
+        var client = new ScriptedClient { Behaviour = (_, _) => Next(answers).Task };
+        var ejected = new EjectionSignal();
+        var detector = new OutlierDetector(Options.Create(_options), _registry, _time, ejected);
+        var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, detector);
+
+        // Three 10-row calls of 100 ms each, while the peers answer their small calls: far over the 40 ms that a
+        // 1-row call gets, and the member's ordinary pace for that size. It stays in.
+        for (int i = 0; i < _options.ConsecutiveFailures; i++)
+        {
+            var call = await StartAsync(invoker, large, answers);
+            _time.Advance(TimeSpan.FromMilliseconds(30));
+            detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+            _time.Advance(TimeSpan.FromMilliseconds(70));
+            answers.Dequeue().SetResult(Rows(10));
+            Assert.True((await call).Succeeded);
+        }
+
+        var a = _registry.Find(A, _settings)!;
+        Assert.False(a.Ejection.IsEjected);
+        Assert.False(a.Ejection.IsUnreliable);
+
+        // Stalled: three 10-row calls still running at 200 ms while a peer answered in that time eject it (all three
+        // within the calls' 1 s timeout).
+        var stalled = new List<Task<MemberOutcome>>();
+        for (int i = 0; i < _options.ConsecutiveFailures; i++)
+        {
+            stalled.Add(await StartAsync(invoker, large, answers));
+            _time.Advance(TimeSpan.FromMilliseconds(190));
+            detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        await ejected.Task;
+        Assert.True(a.Ejection.IsEjected);
+        foreach (var answer in answers)
+        {
+            answer.SetResult(Rows(10));
+        }
+
+        Assert.All(await Task.WhenAll(stalled), o => Assert.True(o.Succeeded));
+    }
+
+    [Fact]
+    public void The_probe_of_a_member_out_for_slowness_is_judged_for_its_rows()
+    {
+        var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+        }
+
+        for (int i = 0; i < _options.MinimumSamples && !a.Ejection.IsEjected; i++)
+        {
+            _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Open, false);
+        }
+
+        Assert.True(a.Ejection.EjectedForLatency);
+
+        // 150 ms for one row is 30 times its peers': it stays out.
+        _time.Advance(TimeSpan.FromMilliseconds(_options.MaxEjectionMs));
+        Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
+        _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(150), EjectionGate.Probe, wasSlow: false, rows: 1);
+        Assert.True(a.Ejection.IsEjected);
+
+        // 150 ms for 50 rows is 3 ms a row, under its peers' 5: it is back.
+        _time.Advance(TimeSpan.FromMilliseconds(_options.MaxEjectionMs));
+        Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
+        _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(150), EjectionGate.Probe, wasSlow: false, rows: 50);
+        Assert.False(a.Ejection.IsEjected);
+    }
+
+    [Fact]
     public void Slow_calls_while_no_peer_answers_are_the_machines_stall_and_do_not_eject()
     {
         var (a, b) = (_registry.Get(A, _settings), _registry.Get(B, _settings));
@@ -272,7 +361,7 @@ public sealed class OutlierEjectionTests
             _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
         }
 
-        var threshold = _detector.SlowCallThreshold(_ensemble, a)!.Value;
+        var threshold = _detector.SlowCallThreshold(_ensemble, a, rows: 1)!.Value;
         _time.Advance(threshold * 2);
         for (int i = 0; i < _options.ConsecutiveFailures * 2; i++)
         {
@@ -348,6 +437,26 @@ public sealed class OutlierEjectionTests
             _detector.OnFailure(endpoint, member, ensemble ?? _ensemble, _detector.Enter(endpoint), "worker_error");
         }
     }
+
+    /// <summary>Starts a call of member a and returns once it waits on the worker, with its timeout and slow-call watch armed.</summary>
+    private async Task<Task<MemberOutcome>> StartAsync(ResilientMemberInvoker invoker, ModelInput input, Queue<TaskCompletionSource<float[]>> answers)
+    {
+        int armed = _time.ActiveTimers;
+        int pending = answers.Count;
+        var call = invoker.InvokeAsync(_a, _ensemble, input, CallLane.Primary, CancellationToken.None);
+        await _time.WaitForTimersAsync(armed + 2);
+        Assert.Equal(pending + 1, answers.Count);
+        return call;
+    }
+
+    private static TaskCompletionSource<float[]> Next(Queue<TaskCompletionSource<float[]>> answers)
+    {
+        var answer = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        answers.Enqueue(answer);
+        return answer;
+    }
+
+    private static float[] Rows(int rows) => Enumerable.Range(0, rows).SelectMany(_ => Row(1, 1f)).ToArray();
 
     /// <summary>Completes when the detector logs an ejection: the slow-call watch runs on its own continuation.</summary>
     private sealed class EjectionSignal : ILogger<OutlierDetector>

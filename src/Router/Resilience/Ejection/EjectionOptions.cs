@@ -6,7 +6,7 @@ namespace EnsembleGrpc.Router.Resilience.Ejection;
 /// Outlier ejection (<c>Router:Ejection</c>), in the style of Envoy's outlier detection but sized for a stalled or
 /// slow member to be out within tens of milliseconds rather than after its breaker has seen seconds of timeouts. An
 /// endpoint is ejected after <see cref="ConsecutiveFailures"/> worker failures, timeouts or slow calls in a row (a slow
-/// call is one still running after <see cref="SlowCallFactor"/> × its peers' p90, and at least
+/// call is one still running after <see cref="SlowCallFactor"/> × its peers' p90 per row × its rows, and at least
 /// <see cref="SlowCallFloorMs"/>, while a peer answered within that time), or when its own recent p90 exceeds <see cref="LatencyFactor"/> × the median of its
 /// peers' and <see cref="LatencyFloorMs"/>. It stays out for <see cref="BaseEjectionMs"/> × the times it was ejected
 /// in a row (at most <see cref="MaxEjectionMs"/>), then one probe call decides. Rejections that blame the request and
@@ -26,7 +26,7 @@ public sealed class EjectionOptions
     [Range(1, 1000)]
     public int ConsecutiveFailures { get; set; } = 3;
 
-    /// <summary>A call still running after this many times its peers' p90 counts as slow; default 4.</summary>
+    /// <summary>A call still running after this many times its peers' p90 per row × its rows counts as slow; default 4.</summary>
     [Range(1.0, 1000.0)]
     public double SlowCallFactor { get; set; } = 4;
 

@@ -10,6 +10,7 @@ public sealed class EjectionState
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private readonly double[] _latencies;
+    private readonly int[] _rows;
     private int _next;
     private int _count;
     private int _consecutive;
@@ -25,6 +26,7 @@ public sealed class EjectionState
     public EjectionState(int window, TimeProvider time)
     {
         _latencies = new double[window];
+        _rows = new int[window];
         _time = time;
     }
 
@@ -135,13 +137,17 @@ public sealed class EjectionState
         }
     }
 
-    /// <summary>A latency sample (a success, or a timeout's elapsed time); a call that was slow does not end a run of failures.</summary>
-    public void RecordLatency(double milliseconds, bool endsRun)
+    /// <summary>
+    /// A latency sample of a call of <paramref name="rows"/> rows (a success, or a timeout's elapsed time); a call that
+    /// was slow does not end a run of failures.
+    /// </summary>
+    public void RecordLatency(double milliseconds, int rows, bool endsRun)
     {
         Interlocked.Exchange(ref _lastSuccess, _time.GetTimestamp());
         lock (_lock)
         {
             _latencies[_next] = milliseconds;
+            _rows[_next] = Math.Max(1, rows);
             _next = (_next + 1) % _latencies.Length;
             _count = Math.Min(_count + 1, _latencies.Length);
             if (endsRun)
@@ -160,8 +166,16 @@ public sealed class EjectionState
         }
     }
 
-    /// <summary>The p90 of the recent latencies, or null with fewer than <paramref name="minimumSamples"/>.</summary>
-    public double? P90(int minimumSamples)
+    /// <summary>The p90 of the recent call latencies, or null with fewer than <paramref name="minimumSamples"/>.</summary>
+    public double? P90(int minimumSamples) => P90(minimumSamples, perRow: false);
+
+    /// <summary>
+    /// The p90 of the recent latencies per row (each call's latency over its rows), or null with fewer than
+    /// <paramref name="minimumSamples"/>: what the slow-call rule scales by a call's rows.
+    /// </summary>
+    public double? P90PerRow(int minimumSamples) => P90(minimumSamples, perRow: true);
+
+    private double? P90(int minimumSamples, bool perRow)
     {
         Span<double> copy = stackalloc double[_latencies.Length];
         int n;
@@ -173,7 +187,10 @@ public sealed class EjectionState
                 return null;
             }
 
-            _latencies.AsSpan(0, n).CopyTo(copy);
+            for (int i = 0; i < n; i++)
+            {
+                copy[i] = perRow ? _latencies[i] / _rows[i] : _latencies[i];
+            }
         }
 
         copy = copy[..n];

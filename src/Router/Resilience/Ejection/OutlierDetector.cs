@@ -11,6 +11,13 @@ namespace EnsembleGrpc.Router.Resilience.Ejection;
 /// reports. Peers are the other endpoints the same ensemble calls with the same settings: an endpoint is slow only
 /// compared with what the ensemble's other members take for the same input. The peers' reference latency is
 /// recomputed at most every <see cref="ReferenceRefresh"/>, so a call costs no sorting.
+/// <para>
+/// A call's size counts: the slow-call rule and a probe's verdict compare latency per row, scaled by the call's rows.
+/// Without that, the reference came from the usual small calls, and one client's large batches (a 50-row call runs
+/// tens of milliseconds) were slow calls three times in a row and ejected a healthy member for every client. A batch
+/// of r rows costs at most r times one row, so the scaled threshold never calls a large batch slow for its size; a
+/// stalled worker is still caught, later for a large call than for a small one.
+/// </para>
 /// </summary>
 public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, EndpointRegistry registry, TimeProvider time, ILogger<OutlierDetector> logger)
 {
@@ -24,10 +31,11 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
     public EjectionGate Enter(EndpointState endpoint) => _options.Enabled ? endpoint.Ejection.Enter(time.GetTimestamp()) : EjectionGate.Open;
 
     /// <summary>
-    /// How long a call may run before it counts as slow: <see cref="EjectionOptions.SlowCallFactor"/> × the lower
-    /// median of the ensemble's endpoints' p90s, at least the floor; null while no endpoint has enough samples.
+    /// How long a call of <paramref name="rows"/> rows may run before it counts as slow:
+    /// <see cref="EjectionOptions.SlowCallFactor"/> × the lower median of the ensemble's endpoints' p90s per row × the
+    /// call's rows, at least the floor; null while no endpoint has enough samples.
     /// </summary>
-    public TimeSpan? SlowCallThreshold(EnsembleModel ensemble, EndpointState endpoint)
+    public TimeSpan? SlowCallThreshold(EnsembleModel ensemble, EndpointState endpoint, int rows)
     {
         if (!_options.Enabled)
         {
@@ -38,18 +46,18 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         var key = (ensemble.Name, endpoint.Settings);
         if (!_reference.TryGetValue(key, out var cached) || time.GetElapsedTime(cached.At, now) >= ReferenceRefresh)
         {
-            cached = (now, LowerMedianP90(ensemble, endpoint.Settings, exclude: null));
+            cached = (now, LowerMedianP90(ensemble, endpoint.Settings, exclude: null, perRow: true));
             _reference[key] = cached;
         }
 
-        return cached.Ms is { } ms ? TimeSpan.FromMilliseconds(Math.Max(_options.SlowCallFloorMs, _options.SlowCallFactor * ms)) : null;
+        return cached.Ms is { } msPerRow ? TimeSpan.FromMilliseconds(Math.Max(_options.SlowCallFloorMs, _options.SlowCallFactor * msPerRow * Math.Max(1, rows))) : null;
     }
 
     /// <summary>
-    /// A call that answered: a latency sample. The probe's answer readmits, unless the endpoint was out for slowness and
-    /// the answer was itself an outlier's (see <see cref="EjectionState.EjectedForLatency"/>).
+    /// A call of <paramref name="rows"/> rows that answered: a latency sample. The probe's answer readmits, unless the
+    /// endpoint was out for slowness and the answer was itself an outlier's (see <see cref="EjectionState.EjectedForLatency"/>).
     /// </summary>
-    public void OnSuccess(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, TimeSpan latency, EjectionGate gate, bool wasSlow)
+    public void OnSuccess(EndpointState endpoint, MemberModel member, EnsembleModel ensemble, TimeSpan latency, EjectionGate gate, bool wasSlow, int rows = 1)
     {
         if (!_options.Enabled)
         {
@@ -63,11 +71,11 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
             if (!state.IsProbing)
             {
                 // Its slow-call watch already sent it back out.
-                state.RecordLatency(ms, endsRun: false);
+                state.RecordLatency(ms, rows, endsRun: false);
                 return;
             }
 
-            if (state.EjectedForLatency && (wasSlow || IsLatencyOutlier(endpoint, ensemble, ms)))
+            if (state.EjectedForLatency && (wasSlow || IsProbeOutlier(endpoint, ensemble, ms, rows)))
             {
                 Eject(endpoint, member, ensemble, $"its probe took {ms:0} ms", force: true, forLatency: true);
                 return;
@@ -77,7 +85,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
             Log.Readmitted(logger, endpoint.Address, member.Name, Math.Round(ms));
         }
 
-        state.RecordLatency(ms, endsRun: !wasSlow);
+        state.RecordLatency(ms, rows, endsRun: !wasSlow);
         if (ms >= _options.LatencyFloorMs && gate == EjectionGate.Open && state.P90(_options.MinimumSamples) is { } p90 && IsLatencyOutlier(endpoint, ensemble, p90))
         {
             Eject(endpoint, member, ensemble, $"its p90 of {p90:0} ms exceeds {_options.LatencyFactor} × its peers'", force: false, forLatency: true);
@@ -160,16 +168,22 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
     }
 
     private bool IsLatencyOutlier(EndpointState endpoint, EnsembleModel ensemble, double p90) =>
-        p90 >= _options.LatencyFloorMs && LowerMedianP90(ensemble, endpoint.Settings, exclude: endpoint.Address) is { } peers && p90 > _options.LatencyFactor * peers;
+        p90 >= _options.LatencyFloorMs && LowerMedianP90(ensemble, endpoint.Settings, exclude: endpoint.Address, perRow: false) is { } peers && p90 > _options.LatencyFactor * peers;
 
-    private double? LowerMedianP90(EnsembleModel ensemble, EndpointSettings settings, string? exclude)
+    /// <summary>A probe's answer against its peers' p90 per row × the probe's rows: a large batch is not slow for its size.</summary>
+    private bool IsProbeOutlier(EndpointState endpoint, EnsembleModel ensemble, double ms, int rows) =>
+        ms >= _options.LatencyFloorMs && LowerMedianP90(ensemble, endpoint.Settings, exclude: endpoint.Address, perRow: true) is { } perRow
+        && ms > _options.LatencyFactor * perRow * Math.Max(1, rows);
+
+    private double? LowerMedianP90(EnsembleModel ensemble, EndpointSettings settings, string? exclude, bool perRow)
     {
         var p90s = new List<double>();
         foreach (var member in ensemble.Members)
         {
             foreach (string address in member.Endpoints)
             {
-                if (address != exclude && registry.Find(address, settings) is { } peer && !peer.Ejection.IsEjected && peer.Ejection.P90(_options.MinimumSamples) is { } p90)
+                if (address != exclude && registry.Find(address, settings) is { } peer && !peer.Ejection.IsEjected
+                    && (perRow ? peer.Ejection.P90PerRow(_options.MinimumSamples) : peer.Ejection.P90(_options.MinimumSamples)) is { } p90)
                 {
                     p90s.Add(p90);
                 }
