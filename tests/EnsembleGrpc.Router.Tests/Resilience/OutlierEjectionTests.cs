@@ -220,6 +220,10 @@ public sealed class OutlierEjectionTests
 
         Assert.True(c.Ejection.IsEjected);
         Assert.False(a.Ejection.IsEjected || b.Ejection.IsEjected);
+        // The slow answers after the first ejection (calls sent before it) did not eject it again, nor for longer.
+        Assert.Equal(1, c.Ejection.Ejections);
+        _time.Advance(TimeSpan.FromMilliseconds(_options.BaseEjectionMs));
+        Assert.Equal(EjectionGate.Probe, _detector.Enter(c));
     }
 
     [Fact]

@@ -86,7 +86,10 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         }
 
         state.RecordLatency(ms, rows, endsRun: !wasSlow);
-        if (ms >= _options.LatencyFloorMs && gate == EjectionGate.Open && state.P90(_options.MinimumSamples) is { } p90 && IsLatencyOutlier(endpoint, ensemble, p90))
+        // Not while it is out: the answers of calls sent before its ejection come in afterwards, and each would eject it
+        // again, for longer each time (one stall of four calls in flight had it out for 1 + 2 + 3 + 4 s).
+        if (ms >= _options.LatencyFloorMs && gate == EjectionGate.Open && !state.IsEjected
+            && state.P90(_options.MinimumSamples) is { } p90 && IsLatencyOutlier(endpoint, ensemble, p90))
         {
             Eject(endpoint, member, ensemble, $"its p90 of {p90:0} ms exceeds {_options.LatencyFactor} × its peers'", force: false, forLatency: true);
         }
