@@ -241,8 +241,8 @@ public sealed class OutlierEjectionTests
         var ejected = new EjectionSignal();
         var detector = new OutlierDetector(Options.Create(_options), _registry, _time, ejected);
         var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, detector);
-        // max(floor 40 ms, 4 × the peers' 5 ms p90): a call still running after 40 ms is slow.
-        Assert.Equal(TimeSpan.FromMilliseconds(40), _detector.SlowCallThreshold(_ensemble, b, rows: 1));
+        // max(floor 100 ms, 4 × the peers' 5 ms p90): a call still running after 100 ms is slow.
+        Assert.Equal(TimeSpan.FromMilliseconds(100), _detector.SlowCallThreshold(_ensemble, b, rows: 1));
         var calls = new List<Task<MemberOutcome>>();
         for (int i = 0; i < 3; i++)
         {
@@ -250,7 +250,7 @@ public sealed class OutlierEjectionTests
             calls.Add(invoker.InvokeAsync(_a, _ensemble, Input, CallLane.Primary, CancellationToken.None));
             // The call's own timeout and the slow-call watch.
             await _time.WaitForTimersAsync(armed + 2);
-            _time.Advance(TimeSpan.FromMilliseconds(30));
+            _time.Advance(TimeSpan.FromMilliseconds(90));
             // Its peers keep answering meanwhile: the slowness is this member's.
             detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
             _time.Advance(TimeSpan.FromMilliseconds(10));
@@ -277,8 +277,8 @@ public sealed class OutlierEjectionTests
             _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(6), EjectionGate.Open, false);
         }
 
-        // The peers' p90 is 5 ms per row: a 1-row call is slow after the 40 ms floor, a 10-row one after 4 × 5 × 10 ms.
-        Assert.Equal(TimeSpan.FromMilliseconds(40), _detector.SlowCallThreshold(_ensemble, b, rows: 1));
+        // The peers' p90 is 5 ms per row: a 1-row call is slow after the 100 ms floor, a 10-row one after 4 × 5 × 10 ms.
+        Assert.Equal(TimeSpan.FromMilliseconds(100), _detector.SlowCallThreshold(_ensemble, b, rows: 1));
         Assert.Equal(TimeSpan.FromMilliseconds(200), _detector.SlowCallThreshold(_ensemble, b, rows: 10));
         Assert.Equal(TimeSpan.FromMilliseconds(1000), _detector.SlowCallThreshold(_ensemble, b, rows: 50));
 
@@ -289,14 +289,14 @@ public sealed class OutlierEjectionTests
         var detector = new OutlierDetector(Options.Create(_options), _registry, _time, ejected);
         var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, detector);
 
-        // Three 10-row calls of 100 ms each, while the peers answer their small calls: far over the 40 ms that a
-        // 1-row call gets, and the member's ordinary pace for that size. It stays in.
+        // Three 10-row calls of 150 ms each, while the peers answer their small calls: over the 100 ms that a 1-row
+        // call gets, and the member's ordinary pace for that size. It stays in.
         for (int i = 0; i < _options.ConsecutiveFailures; i++)
         {
             var call = await StartAsync(invoker, large, answers);
             _time.Advance(TimeSpan.FromMilliseconds(30));
             detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
-            _time.Advance(TimeSpan.FromMilliseconds(70));
+            _time.Advance(TimeSpan.FromMilliseconds(120));
             answers.Dequeue().SetResult(Rows(10));
             Assert.True((await call).Succeeded);
         }
