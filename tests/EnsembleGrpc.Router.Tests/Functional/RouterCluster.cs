@@ -120,7 +120,8 @@ public sealed class RouterCluster : IAsyncLifetime
         string path = _files.Write("routing.json", config);
         // No ejection for latency here: these workers share two cores with the other test assemblies, so one of them is
         // now and then slower than its peers by the detector's measure (a 50-row call over 40 ms while a lighter member
-        // answered: "mnist_cnn_1: ejected" in StrategyAccuracyTests), and the tests here compare exact answers.
+        // answered: "mnist_cnn_1: ejected" in StrategyAccuracyTests, before the rule scaled by rows and its floor rose to
+        // 100 ms; a starved worker can still be slower than its peers), and the tests here compare exact answers.
         // Ejection for failures stays on (a killed worker); latency ejection has tests of its own
         // (StalledWorkerEjectionTests, Resilience/OutlierEjectionTests).
         _router = RouterHost.Build(["--config", path, "--port", "0", "--watch", "false", "--warmup-timeout-ms", "3000",
