@@ -4,7 +4,7 @@ namespace EnsembleGrpc.Router.Resilience.Ejection;
 
 /// <summary>
 /// Outlier ejection (<c>Router:Ejection</c>), in the style of Envoy's outlier detection but sized for a stalled or
-/// slow member to be out within tens of milliseconds rather than after its breaker has seen seconds of timeouts. An
+/// slow member to be out within about a hundred milliseconds rather than after its breaker has seen seconds of timeouts. An
 /// endpoint is ejected after <see cref="ConsecutiveFailures"/> worker failures, timeouts or slow calls in a row (a slow
 /// call is one still running after <see cref="SlowCallFactor"/> × its peers' p90 per row × its rows, and at least
 /// <see cref="SlowCallFloorMs"/>, while a peer answered within that time), or when its own recent p90 exceeds <see cref="LatencyFactor"/> × the median of its

@@ -87,7 +87,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
 
         state.RecordLatency(ms, rows, endsRun: !wasSlow);
         // Not while it is out: the answers of calls sent before its ejection come in afterwards, and each would eject it
-        // again, for longer each time (one stall of four calls in flight had it out for 1 + 2 + 3 + 4 s).
+        // again, for longer each time (seen: one slow spell had it out for 1 + 2 + 3 s).
         if (ms >= _options.LatencyFloorMs && gate == EjectionGate.Open && !state.IsEjected
             && state.P90(_options.MinimumSamples) is { } p90 && IsLatencyOutlier(endpoint, ensemble, p90))
         {
