@@ -115,11 +115,8 @@ public sealed class OutlierEjectionTests
     public void A_worker_out_for_failures_is_readmitted_by_a_slow_probe_answer_one_out_for_slowness_is_not()
     {
         var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
-        for (int i = 0; i < _options.MinimumSamples; i++)
-        {
-            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
-            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
-        }
+        FillWindow(b, _b, 5);
+        FillWindow(c, _c, 5);
 
         // Down (connection refused), then restarted: its first answer is slow with cold code paths, and it is back.
         // The slow-call watch fires on that probe while a peer answers, and waits for the answer all the same.
@@ -199,11 +196,8 @@ public sealed class OutlierEjectionTests
     public void A_member_far_slower_than_its_peers_is_ejected_on_latency_but_not_one_under_the_floor()
     {
         var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
-        for (int i = 0; i < _options.MinimumSamples; i++)
-        {
-            _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
-            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(12), EjectionGate.Open, false);
-        }
+        FillWindow(a, _a, 5);
+        FillWindow(b, _b, 12);
 
         for (int i = 0; i < _options.MinimumSamples; i++)
         {
@@ -213,10 +207,7 @@ public sealed class OutlierEjectionTests
 
         Assert.False(c.Ejection.IsEjected);
 
-        for (int i = 0; i < _options.MinimumSamples; i++)
-        {
-            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(300), EjectionGate.Open, false);
-        }
+        FillWindow(c, _c, 300);
 
         Assert.True(c.Ejection.IsEjected);
         Assert.False(a.Ejection.IsEjected || b.Ejection.IsEjected);
@@ -230,11 +221,8 @@ public sealed class OutlierEjectionTests
     public async Task A_stalled_member_is_ejected_after_three_calls_slower_than_its_peers_long_before_its_timeout()
     {
         var (b, c) = (_registry.Get(B, _settings), _registry.Get(C, _settings));
-        for (int i = 0; i < _options.MinimumSamples; i++)
-        {
-            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
-            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(6), EjectionGate.Open, false);
-        }
+        FillWindow(b, _b, 5);
+        FillWindow(c, _c, 6);
 
         var stall = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var client = new ScriptedClient { Behaviour = (_, _) => stall.Task };
@@ -271,11 +259,8 @@ public sealed class OutlierEjectionTests
     public async Task A_clients_large_batches_are_not_slow_calls_for_their_size_but_a_stalled_large_batch_still_ejects()
     {
         var (b, c) = (_registry.Get(B, _settings), _registry.Get(C, _settings));
-        for (int i = 0; i < _options.MinimumSamples; i++)
-        {
-            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
-            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(6), EjectionGate.Open, false);
-        }
+        FillWindow(b, _b, 5);
+        FillWindow(c, _c, 6);
 
         // The peers' p90 is 5 ms per row: a 1-row call is slow after the 100 ms floor, a 10-row one after 4 × 5 × 10 ms.
         Assert.Equal(TimeSpan.FromMilliseconds(100), _detector.SlowCallThreshold(_ensemble, b, rows: 1));
@@ -330,11 +315,8 @@ public sealed class OutlierEjectionTests
     public void The_probe_of_a_member_out_for_slowness_is_judged_for_its_rows()
     {
         var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
-        for (int i = 0; i < _options.MinimumSamples; i++)
-        {
-            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
-            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
-        }
+        FillWindow(b, _b, 5);
+        FillWindow(c, _c, 5);
 
         for (int i = 0; i < _options.MinimumSamples && !a.Ejection.IsEjected; i++)
         {
@@ -360,10 +342,7 @@ public sealed class OutlierEjectionTests
     public void Slow_calls_while_no_peer_answers_are_the_machines_stall_and_do_not_eject()
     {
         var (a, b) = (_registry.Get(A, _settings), _registry.Get(B, _settings));
-        for (int i = 0; i < _options.MinimumSamples; i++)
-        {
-            _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
-        }
+        FillWindow(b, _b, 5);
 
         var threshold = _detector.SlowCallThreshold(_ensemble, a, rows: 1)!.Value;
         _time.Advance(threshold * 2);
@@ -431,6 +410,15 @@ public sealed class OutlierEjectionTests
         for (int i = 0; i < 20; i++)
         {
             Assert.Same(b, ReplicaBalancer.Pick([a, b], random));
+        }
+    }
+
+    /// <summary>Fills an endpoint's latency window: <see cref="EjectionOptions.MinimumSamples"/> 1-row answers of <paramref name="ms"/>.</summary>
+    private void FillWindow(EndpointState endpoint, MemberModel member, double ms)
+    {
+        for (int i = 0; i < _options.MinimumSamples; i++)
+        {
+            _detector.OnSuccess(endpoint, member, _ensemble, TimeSpan.FromMilliseconds(ms), EjectionGate.Open, false);
         }
     }
 
