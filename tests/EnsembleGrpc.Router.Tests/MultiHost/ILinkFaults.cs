@@ -8,6 +8,12 @@ internal interface ILinkFaults : IAsyncDisposable
 
     Task ApplyAsync(NetnsHost host, LinkFaultKind kind);
 
+    /// <summary>
+    /// The host's packets the loss or partition applied to it has seen so far (it stays on), so that a phase can run
+    /// until its drop rate is measured over enough packets, however little traffic the router chooses to send there.
+    /// </summary>
+    long PacketsSeen(NetnsHost host);
+
     /// <summary>Removes the fault; what it did, read from its counters.</summary>
     Task<LinkFaultEffect> ClearAsync(NetnsHost host);
 }

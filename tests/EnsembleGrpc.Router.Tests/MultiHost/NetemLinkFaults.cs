@@ -38,6 +38,24 @@ internal sealed partial class NetemLinkFaults(NetnsTopology topology) : ILinkFau
 
     public Task<LinkFaultEffect> ClearAsync(NetnsHost host)
     {
+        var (sent, dropped) = Counters(host);
+        foreach (var (ns, dev, _) in Ends(host))
+        {
+            ExternalCommand.TryRun("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root");
+        }
+
+        return Task.FromResult(new LinkFaultEffect(dropped + sent, dropped, $"{dropped}/{dropped + sent} pkts dropped"));
+    }
+
+    public long PacketsSeen(NetnsHost host)
+    {
+        var (sent, dropped) = Counters(host);
+        return sent + dropped;
+    }
+
+    /// <summary>The packets the qdiscs on both ends sent and dropped.</summary>
+    private (long Sent, long Dropped) Counters(NetnsHost host)
+    {
         long dropped = 0, sent = 0;
         foreach (var (ns, dev, _) in Ends(host))
         {
@@ -47,11 +65,9 @@ internal sealed partial class NetemLinkFaults(NetnsTopology topology) : ILinkFau
                 sent += long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
                 dropped += long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
             }
-
-            ExternalCommand.TryRun("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root");
         }
 
-        return Task.FromResult(new LinkFaultEffect(dropped + sent, dropped, $"{dropped}/{dropped + sent} pkts dropped"));
+        return (sent, dropped);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -89,20 +89,7 @@ internal sealed partial class NetfilterLinkFaults : ILinkFaults
             return new LinkFaultEffect(packets, 0, string.Create(CultureInfo.InvariantCulture, $"{packets} pkts held, mean {meanHoldMs:F1} ms"));
         }
 
-        long seen = 0, dropped = 0;
-        foreach (Match rule in RuleCounters().Matches(Iptables(_topology.HubNamespace, "-v", "-S")))
-        {
-            long count = long.Parse(rule.Groups[2].Value, CultureInfo.InvariantCulture);
-            if (rule.Groups[1].Value == FaultChain)
-            {
-                dropped += count;
-            }
-            else
-            {
-                seen += count;
-            }
-        }
-
+        var (seen, dropped) = Counters();
         Iptables(_topology.HubNamespace, "-F", "FORWARD");
         Iptables(_topology.HubNamespace, "-F", FaultChain);
         Iptables(_topology.HubNamespace, "-X", FaultChain);
@@ -111,6 +98,8 @@ internal sealed partial class NetfilterLinkFaults : ILinkFaults
             : $"{dropped}/{seen} pkts black-holed";
         return new LinkFaultEffect(seen, dropped, detail);
     }
+
+    public long PacketsSeen(NetnsHost host) => _applied.ContainsKey(host.Role) ? Counters().Seen : 0;
 
     public async ValueTask DisposeAsync()
     {
@@ -130,6 +119,26 @@ internal sealed partial class NetfilterLinkFaults : ILinkFaults
     {
         yield return ["-m", "physdev", "--physdev-in", host.HubLink];
         yield return ["-m", "physdev", "--physdev-out", host.HubLink, "--physdev-is-bridged"];
+    }
+
+    /// <summary>The packets the jumps into the fault's chain have counted, and those its drop rule dropped.</summary>
+    private (long Seen, long Dropped) Counters()
+    {
+        long seen = 0, dropped = 0;
+        foreach (Match rule in RuleCounters().Matches(Iptables(_topology.HubNamespace, "-v", "-S")))
+        {
+            long count = long.Parse(rule.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (rule.Groups[1].Value == FaultChain)
+            {
+                dropped += count;
+            }
+            else
+            {
+                seen += count;
+            }
+        }
+
+        return (seen, dropped);
     }
 
     private static string Iptables(string netns, params string[] args) => ExternalCommand.Run("ip", ["netns", "exec", netns, "iptables", "-w", "5", .. args]);
