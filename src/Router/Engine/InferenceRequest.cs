@@ -30,6 +30,12 @@ public sealed record InferenceRequest
     /// <summary>Sticky routing key; null for none.</summary>
     public string? RoutingKey { get; init; }
 
+    /// <summary>
+    /// Who sent it, for fair admission: the front end's name for the client's connection (any string equal for the
+    /// same client); empty for an unnamed client.
+    /// </summary>
+    public string Client { get; init; } = "";
+
     /// <summary>The client's request id; the engine makes one when empty (feedback refers to it).</summary>
     public string? Id { get; init; }
 

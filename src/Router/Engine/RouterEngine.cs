@@ -66,7 +66,9 @@ public sealed class RouterEngine(
 
         // Admission before any work on the request (the lookup above costs nothing), so that overload costs a
         // refused request a dictionary lookup and no more; the model is known, so the refusal shows in its statistics.
-        using var ticket = await admission.AdmitAsync(cancellationToken).ConfigureAwait(false);
+        // It counts the batch's rows as the client declared them; a batch the preprocessing will reject (over the
+        // ensemble's max batch size) counts as one row, so that a client's oversize batches cost others nothing.
+        using var ticket = await admission.AdmitAsync(Rows(request.Tensor, ensemble.MaxBatchSize), request.Client, cancellationToken).ConfigureAwait(false);
         var outcome = ticket.Admitted
             ? await RunAsync(ensemble, request, cancellationToken).ConfigureAwait(false)
             : Refused(ticket, ensemble);
@@ -78,6 +80,9 @@ public sealed class RouterEngine(
         return outcome;
     }
 
+    private static int Rows(ImageTensor? tensor, int maxBatchSize) =>
+        tensor is { Shape.Count: >= 3 } && tensor.Shape[0] >= 1 && tensor.Shape[0] <= maxBatchSize ? (int)tensor.Shape[0] : 1;
+
     private InferenceOutcome Refused(AdmissionTicket ticket, EnsembleModel ensemble)
     {
         var o = admission.Options;
@@ -88,8 +93,8 @@ public sealed class RouterEngine(
 
         long retryMs = (long)ticket.RetryAfter.TotalMilliseconds;
         string message = ticket.Result == AdmissionResult.QueueTimeout
-            ? $"the router is overloaded: no request slot freed within {o.QueueTimeoutMs} ms ({o.MaxInFlight} in flight); retry after {retryMs} ms"
-            : $"the router is overloaded: {o.MaxInFlight} requests in flight and {o.QueueLimit} waiting; retry after {retryMs} ms";
+            ? $"the router is overloaded: too few of its {o.MaxInFlight} rows in flight freed within {o.QueueTimeoutMs} ms; retry after {retryMs} ms"
+            : $"the router is overloaded: {o.MaxInFlight} rows in flight and {o.QueueLimit} requests waiting; retry after {retryMs} ms";
         return InferenceOutcome.Failed(RouterError.Shed, message, ensemble) with { RetryAfter = ticket.RetryAfter };
     }
 

@@ -96,6 +96,8 @@ public sealed partial class RouterInferenceService(
             Strategy = InferRequestMapper.StringParameter(request, ResponseParameters.EnsembleStrategy),
             PreprocessSkip = InferRequestMapper.StringParameter(request, ResponseParameters.PreprocessSkip),
             RoutingKey = InferRequestMapper.StringParameter(request, ResponseParameters.RoutingKey) ?? context.RequestHeaders.GetValue(ResponseParameters.RoutingKeyHeader),
+            // The connection, for fair admission: Kestrel's id is made once per connection (Peer would format a string per call).
+            Client = context.GetHttpContext().Connection.Id,
             Id = request.Id,
             Arrival = arrival,
             DecodeStart = arrival,

@@ -3,11 +3,19 @@ using Microsoft.Extensions.Options;
 namespace EnsembleGrpc.Router.Engine.Admission;
 
 /// <summary>
-/// Bounds the requests the router works on (<see cref="AdmissionOptions"/>). Beyond the bound, more work only makes
+/// Bounds the work the router takes on (<see cref="AdmissionOptions"/>). Beyond the bound, more work only makes
 /// every request slower and the process bigger (measured: 2,048 concurrent calls took throughput from 1,554 to 1,038
 /// req/s and RSS from 209 to 727 MiB), so the excess is refused at once, told when to come back
 /// (<see cref="RetryPushback"/>), and the client retries elsewhere or later. The queue absorbs bursts shorter than its
 /// timeout; with <see cref="AdmissionQueueOrder.AdaptiveLifo"/> it serves the newest first under sustained overload.
+/// <para>
+/// The bound counts rows, not requests, and the queue is fair between clients (a client is a connection): a request
+/// takes as many units as its batch has rows, and freed rows go first to the waiting request that leaves its client
+/// with the fewest rows in flight.
+/// Counting requests let one client's 64-row batches put 64 times the work of a 1-row request in flight per slot:
+/// its batches filled every member's queue, and another client's 1-row requests, admitted at once, waited behind them
+/// (measured with bench/neighbour.sh: 1.2–1.5 s at the median, 21–22 ms now; config/README.md, "Fair between clients").
+/// </para>
 /// </summary>
 public sealed class AdmissionController
 {
@@ -38,30 +46,38 @@ public sealed class AdmissionController
     /// <summary>Requests refused since start (queue full or queue timeout).</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
-    /// <summary>Requests running now (admitted and not yet released).</summary>
+    /// <summary>Rows running now (of the requests admitted and not yet released).</summary>
     public int InFlight => _gate?.InFlight ?? 0;
 
     /// <summary>Requests waiting in the queue now.</summary>
     public int Waiting => _gate?.Waiting ?? 0;
 
-    /// <summary>A slot at once when one is free, else a wait in the bounded queue; never throws.</summary>
-    public ValueTask<AdmissionTicket> AdmitAsync(CancellationToken cancellationToken)
+    /// <summary>A one-row request of an unnamed client (see the other overload).</summary>
+    public ValueTask<AdmissionTicket> AdmitAsync(CancellationToken cancellationToken) => AdmitAsync(1, "", cancellationToken);
+
+    /// <summary>
+    /// <paramref name="rows"/> units for <paramref name="client"/>'s request at once when they are free and nobody
+    /// waits, else a wait in the bounded queue; never throws. Rows are counted from 1 up to
+    /// <see cref="AdmissionOptions.MaxInFlight"/> (a larger request runs alone).
+    /// </summary>
+    public ValueTask<AdmissionTicket> AdmitAsync(int rows, string client, CancellationToken cancellationToken)
     {
         if (_gate is null)
         {
             return new(new AdmissionTicket(AdmissionResult.Admitted, null));
         }
 
+        rows = Math.Clamp(rows, 1, _gate.Capacity);
         // The fast path allocates one small slot object and no timer; only a request that waits gets a timer.
-        if (_gate.TryEnter())
+        if (_gate.TryEnter(rows, client) is { } owner)
         {
-            return new(Admit());
+            return new(Admit(rows, owner));
         }
 
-        var waiter = _gate.Enqueue(out bool admitted);
-        if (admitted)
+        var waiter = _gate.Enqueue(rows, client, out var admitted);
+        if (admitted is not null)
         {
-            return new(Admit());
+            return new(Admit(rows, admitted));
         }
 
         return waiter is null ? new(Refuse(AdmissionResult.QueueFull)) : WaitAsync(waiter, cancellationToken);
@@ -75,16 +91,16 @@ public sealed class AdmissionController
         var result = await waiter.Task.ConfigureAwait(false);
         return result switch
         {
-            AdmissionResult.Admitted => Admit(),
+            AdmissionResult.Admitted => Admit(waiter.Rows, waiter.Client),
             AdmissionResult.Cancelled => new AdmissionTicket(result, null),
             _ => Refuse(result),
         };
     }
 
-    private AdmissionTicket Admit()
+    private AdmissionTicket Admit(int rows, AdmissionClient client)
     {
         _pushback.Admitted();
-        return new AdmissionTicket(AdmissionResult.Admitted, new AdmissionSlot(_gate!));
+        return new AdmissionTicket(AdmissionResult.Admitted, new AdmissionSlot(_gate!, rows, client));
     }
 
     private AdmissionTicket Refuse(AdmissionResult result)

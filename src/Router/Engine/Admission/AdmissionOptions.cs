@@ -3,9 +3,12 @@ using System.ComponentModel.DataAnnotations;
 namespace EnsembleGrpc.Router.Engine.Admission;
 
 /// <summary>
-/// Admission control at the router (<c>Router:Admission</c>): at most <see cref="MaxInFlight"/> requests run at once,
-/// at most <see cref="QueueLimit"/> more wait for at most <see cref="QueueTimeoutMs"/>; any other request is refused at
-/// once with RESOURCE_EXHAUSTED and told when to come back (<c>grpc-retry-pushback-ms</c>, <see cref="RetryPushback"/>).
+/// Admission control at the router (<c>Router:Admission</c>): requests of at most <see cref="MaxInFlight"/> rows in all
+/// run at once (a request counts its batch's rows), at most <see cref="QueueLimit"/> more wait for at most
+/// <see cref="QueueTimeoutMs"/>, and freed rows go first to the waiting request that leaves its client (connection)
+/// with the fewest rows in flight;
+/// any other request is refused at once with RESOURCE_EXHAUSTED and told when to come back
+/// (<c>grpc-retry-pushback-ms</c>, <see cref="RetryPushback"/>).
 /// Sized on 2 cores, where the ensemble's throughput peaks near 128 concurrent requests (micro-batching carries many
 /// requests per member call). The queue is short, so an admitted request's wait stays bounded and the router's memory
 /// with it; the pushback keeps the refused callers away long enough that their returns cost little. Clients that
@@ -20,11 +23,14 @@ public sealed class AdmissionOptions : IValidatableObject
     /// <summary>Whether requests are limited at all; default true.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Requests running at once (resolved, preprocessed, fanned out); default 128.</summary>
+    /// <summary>
+    /// Rows running at once (of requests resolved, preprocessed, fanned out): a request of N rows takes N, one larger
+    /// than this runs alone; default 128, which is 128 one-row requests.
+    /// </summary>
     [Range(1, 100_000)]
     public int MaxInFlight { get; set; } = 128;
 
-    /// <summary>Requests waiting for a slot when all are taken; default 128 (one more round of the slots). 0 refuses at once.</summary>
+    /// <summary>Requests waiting for rows when too few are free; default 128 (one more round of 1-row requests). 0 refuses at once.</summary>
     [Range(0, 100_000)]
     public int QueueLimit { get; set; } = 128;
 

@@ -1,7 +1,7 @@
 namespace EnsembleGrpc.Router.Engine.Admission;
 
-/// <summary>One admitted request's slot; freeing it a second time (a copied ticket disposed again) does nothing.</summary>
-internal sealed class AdmissionSlot(AdmissionGate gate)
+/// <summary>One admitted request's rows; freeing them a second time (a copied ticket disposed again) does nothing.</summary>
+internal sealed class AdmissionSlot(AdmissionGate gate, int rows, AdmissionClient client)
 {
     private int _freed;
 
@@ -9,7 +9,7 @@ internal sealed class AdmissionSlot(AdmissionGate gate)
     {
         if (Interlocked.Exchange(ref _freed, 1) == 0)
         {
-            gate.Release();
+            gate.Release(rows, client);
         }
     }
 }
