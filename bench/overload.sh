@@ -59,13 +59,7 @@ pids=()
 cleanup() { for p in "${pids[@]}" ${router_pid:-}; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-ports=("" "$(free_port)" "$(free_port)" "$(free_port)")
-for i in 1 2 3; do
-  dotnet "$out/bin/worker/EnsembleGrpc.InferenceServer.dll" --repository "$root/models" --models "mnist_cnn_$i" \
-    --host 127.0.0.1 --port "${ports[$i]}" --log-level Warning > "$out/worker-$i.log" 2>&1 &
-  pids+=($!)
-done
-for i in 1 2 3; do wait_for "$out/worker-$i.log" "EnsembleGrpc worker ready"; done
+start_three_workers
 routing_for_ports "${ports[1]}" "${ports[2]}" "${ports[3]}" > "$out/routing.json"
 
 # The router's largest VmRSS (kB) sampled every 100 ms until the file $1.stop exists.

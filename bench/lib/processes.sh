@@ -1,4 +1,4 @@
-# Shared by the process benchmarks (soak.sh, overload.sh): build into copies, free ports, waiting for a log line,
+# Shared by the process benchmarks (soak.sh, overload.sh, neighbour.sh): build into copies, free ports, waiting for a log line,
 # and the routing file for three workers on chosen ports. Source it after setting $root (the repository) and $out
 # (the benchmark's artifacts folder); $bench_name prefixes error messages.
 
@@ -30,4 +30,17 @@ routing_for_ports() {
   sed -E -e "s#\"\.\./models\"#\"$root/models\"#" \
     -e "s#127\.0\.0\.1:8001#127.0.0.1:$1#" -e "s#127\.0\.0\.1:8002#127.0.0.1:$2#" -e "s#127\.0\.0\.1:8003#127.0.0.1:$3#" \
     "$root/config/routing.json"
+}
+
+# Starts workers mnist_cnn_1..3 from $out/bin/worker on free ports, logs in $out/worker-N.log, and waits until each is
+# ready; sets ports[1..3] and appends their pids to pids.
+start_three_workers() {
+  local i
+  ports=("" "$(free_port)" "$(free_port)" "$(free_port)")
+  for i in 1 2 3; do
+    dotnet "$out/bin/worker/EnsembleGrpc.InferenceServer.dll" --repository "$root/models" --models "mnist_cnn_$i" \
+      --host 127.0.0.1 --port "${ports[$i]}" --log-level Warning > "$out/worker-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in 1 2 3; do wait_for "$out/worker-$i.log" "EnsembleGrpc worker ready"; done
 }
