@@ -93,8 +93,8 @@ public sealed class RouterEngine(
 
         long retryMs = (long)ticket.RetryAfter.TotalMilliseconds;
         string message = ticket.Result == AdmissionResult.QueueTimeout
-            ? $"the router is overloaded: too few of its {o.MaxInFlight} rows in flight freed within {o.QueueTimeoutMs} ms; retry after {retryMs} ms"
-            : $"the router is overloaded: {o.MaxInFlight} rows in flight and {o.QueueLimit} requests waiting; retry after {retryMs} ms";
+            ? $"the router is overloaded: no room ({o.MaxInFlight} requests, {o.MaxRowsInFlight} rows in flight) freed within {o.QueueTimeoutMs} ms; retry after {retryMs} ms"
+            : $"the router is overloaded: {o.MaxInFlight} requests or {o.MaxRowsInFlight} rows in flight and {o.QueueLimit} requests waiting; retry after {retryMs} ms";
         return InferenceOutcome.Failed(RouterError.Shed, message, ensemble) with { RetryAfter = ticket.RetryAfter };
     }
 

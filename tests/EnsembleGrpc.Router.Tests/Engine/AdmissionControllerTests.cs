@@ -176,7 +176,7 @@ public sealed class AdmissionControllerTests
     [Fact]
     public void A_refused_request_is_resource_exhausted_with_the_engines_message()
     {
-        var outcome = InferenceOutcome.Failed(RouterError.Shed, "the router is overloaded: 128 rows in flight and 64 requests waiting; retry later");
+        var outcome = InferenceOutcome.Failed(RouterError.Shed, "the router is overloaded: 128 requests or 512 rows in flight and 64 requests waiting; retry later");
 
         var status = ResultStatus.Of(outcome, deadlinePassed: false);
 

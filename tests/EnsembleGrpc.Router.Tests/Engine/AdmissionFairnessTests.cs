@@ -15,25 +15,25 @@ public sealed class AdmissionFairnessTests
     [Fact]
     public async Task A_batch_takes_as_many_units_as_it_has_rows()
     {
-        var admission = Create(maxInFlight: 128, queueLimit: 4);
+        var admission = Create(maxRows: 128, queueLimit: 4);
         using var first = await admission.AdmitAsync(64, "a", CancellationToken.None);
         using var second = await admission.AdmitAsync(64, "a", CancellationToken.None);
 
         var small = admission.AdmitAsync(1, "b", CancellationToken.None).AsTask();
 
         Assert.True(first.Admitted && second.Admitted);
-        Assert.Equal(128, admission.InFlight);
+        Assert.Equal(128, admission.RowsInFlight);
         Assert.False(small.IsCompleted);
         first.Dispose();
         using var admitted = await Settled(small);
         Assert.True(admitted.Admitted);
-        Assert.Equal(65, admission.InFlight);
+        Assert.Equal(65, admission.RowsInFlight);
     }
 
     [Fact]
     public async Task Freed_rows_go_to_the_waiting_client_with_the_fewest_in_flight_before_older_requests_of_a_busier_one()
     {
-        var admission = Create(maxInFlight: 128, queueLimit: 8);
+        var admission = Create(maxRows: 128, queueLimit: 8);
         var running = new[] { await admission.AdmitAsync(64, "a", CancellationToken.None), await admission.AdmitAsync(64, "a", CancellationToken.None) };
         var aWaiting = admission.AdmitAsync(64, "a", CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromMilliseconds(10));
@@ -48,14 +48,14 @@ public sealed class AdmissionFairnessTests
         }
 
         Assert.False(aWaiting.IsCompleted);
-        Assert.Equal(68, admission.InFlight);
+        Assert.Equal(68, admission.RowsInFlight);
         Assert.Equal(1, admission.Waiting);
     }
 
     [Fact]
     public async Task Of_two_idle_clients_the_smaller_request_goes_first_although_the_larger_waited_longer()
     {
-        var admission = Create(maxInFlight: 4, queueLimit: 8);
+        var admission = Create(maxRows: 4, queueLimit: 8);
         var full = await admission.AdmitAsync(4, "c", CancellationToken.None);
         var large = admission.AdmitAsync(4, "a", CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromMilliseconds(10));
@@ -75,7 +75,7 @@ public sealed class AdmissionFairnessTests
     [Fact]
     public async Task The_next_waiter_holds_the_freed_rows_until_it_fits_and_a_busier_clients_request_does_not_overtake_it()
     {
-        var admission = Create(maxInFlight: 4, queueLimit: 8);
+        var admission = Create(maxRows: 4, queueLimit: 8);
         var held = new List<AdmissionTicket>();
         for (int i = 0; i < 3; i++)
         {
@@ -101,7 +101,7 @@ public sealed class AdmissionFairnessTests
     [Fact]
     public async Task A_waiter_that_gives_up_lets_the_requests_behind_it_in()
     {
-        var admission = Create(maxInFlight: 4, queueLimit: 8);
+        var admission = Create(maxRows: 4, queueLimit: 8);
         var held = new List<AdmissionTicket>();
         for (int i = 0; i < 3; i++)
         {
@@ -118,25 +118,42 @@ public sealed class AdmissionFairnessTests
         Assert.Equal(AdmissionResult.Cancelled, (await Settled(two)).Result);
         using var admitted = await Settled(busier);
         Assert.True(admitted.Admitted);
-        Assert.Equal(4, admission.InFlight);
+        Assert.Equal(4, admission.RowsInFlight);
+    }
+
+    [Fact]
+    public async Task A_request_needs_a_slot_as_well_as_its_rows()
+    {
+        var admission = Create(maxRows: 512, queueLimit: 4, maxRequests: 2);
+        using var first = await admission.AdmitAsync(1, "a", CancellationToken.None);
+        using var second = await admission.AdmitAsync(1, "a", CancellationToken.None);
+
+        var third = admission.AdmitAsync(1, "b", CancellationToken.None).AsTask();
+
+        Assert.Equal((2, 2), (admission.InFlight, admission.RowsInFlight));
+        Assert.False(third.IsCompleted);
+        first.Dispose();
+        using var admitted = await Settled(third);
+        Assert.True(admitted.Admitted);
     }
 
     [Fact]
     public async Task A_request_larger_than_the_bound_runs_alone_instead_of_waiting_forever()
     {
-        var admission = Create(maxInFlight: 8, queueLimit: 2);
+        var admission = Create(maxRows: 8, queueLimit: 2);
         using var huge = await admission.AdmitAsync(64, "a", CancellationToken.None);
 
         var next = admission.AdmitAsync(1, "b", CancellationToken.None).AsTask();
 
         Assert.True(huge.Admitted);
-        Assert.Equal(8, admission.InFlight);
+        Assert.Equal(8, admission.RowsInFlight);
         Assert.False(next.IsCompleted);
     }
 
     /// <summary>The admission's answer; a bound so that a regression fails the test instead of hanging it (no timing: it completes at once or never).</summary>
     private static Task<AdmissionTicket> Settled(Task<AdmissionTicket> ticket) => ticket.WaitAsync(TimeSpan.FromSeconds(10));
 
-    private AdmissionController Create(int maxInFlight, int queueLimit) =>
-        new(Options.Create(new AdmissionOptions { MaxInFlight = maxInFlight, QueueLimit = queueLimit, QueueTimeoutMs = 1000, QueueOrder = AdmissionQueueOrder.Fifo }), _time);
+    /// <summary>Admission bounded by <paramref name="maxRows"/> rows, with request slots to spare unless <paramref name="maxRequests"/> says otherwise.</summary>
+    private AdmissionController Create(int maxRows, int queueLimit, int maxRequests = 1000) =>
+        new(Options.Create(new AdmissionOptions { MaxInFlight = maxRequests, MaxRowsInFlight = maxRows, QueueLimit = queueLimit, QueueTimeoutMs = 1000, QueueOrder = AdmissionQueueOrder.Fifo }), _time);
 }

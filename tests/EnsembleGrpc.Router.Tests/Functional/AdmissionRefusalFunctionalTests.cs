@@ -55,7 +55,7 @@ public sealed class AdmissionRefusalFunctionalTests
             RestJson.Request("input", "FP32", [1, 1, 28, 28], Enumerable.Range(0, 784).Select(_ => (JsonNode?)0.0)));
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
-        Assert.StartsWith("the router is overloaded: 1 rows in flight and 0 requests waiting; retry after ", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("the router is overloaded: 1 requests or 512 rows in flight and 0 requests waiting; retry after ", refused.Status.Detail, StringComparison.Ordinal);
         // The default shortest wait (50 ms), jittered to 0.5-1.5 times.
         long pushback = long.Parse(refused.Trailers.GetValue(RetryPushbackMetadata.Key)!, CultureInfo.InvariantCulture);
         Assert.InRange(pushback, 25, 75);
@@ -102,7 +102,7 @@ public sealed class AdmissionRefusalFunctionalTests
             """;
         await using var router = RouterHost.Build(["--config", files.Write("routing.json", config), "--port", "0",
             "--watch", "false", "--state", "none", "--warmup-timeout-ms", "100",
-            "--Router:Admission:MaxInFlight", "64", "--Router:Admission:QueueLimit", "0", "--Logging:LogLevel:Default", "Warning"]);
+            "--Router:Admission:MaxRowsInFlight", "64", "--Router:Admission:QueueLimit", "0", "--Logging:LogLevel:Default", "Warning"]);
         await router.StartAsync();
         var admission = router.Services.GetRequiredService<AdmissionController>();
         // Two clients, each on its own connection.
@@ -113,19 +113,19 @@ public sealed class AdmissionRefusalFunctionalTests
         using var holder = new CancellationTokenSource();
 
         var held = a.ModelInferAsync(InferenceCalls.Fp32("mnist", new float[63 * 784], 63), cancellationToken: holder.Token);
-        await Eventually.WaitUntilAsync(() => admission.InFlight == 63, "the 63-row request holds 63 of the 64 rows");
+        await Eventually.WaitUntilAsync(() => admission.RowsInFlight == 63, "the 63-row request holds 63 of the 64 rows");
         var twoRows = await Assert.ThrowsAsync<RpcException>(async () => await b.ModelInferAsync(InferenceCalls.Fp32("mnist", new float[2 * 784], 2)));
         // 65 rows is over the ensemble's max batch size (64): it takes the one free row and is refused for its size.
         var oversize = await Assert.ThrowsAsync<RpcException>(async () => await b.ModelInferAsync(InferenceCalls.Fp32("mnist", new float[65 * 784], 65)));
 
         Assert.Equal(StatusCode.ResourceExhausted, twoRows.StatusCode);
-        Assert.StartsWith("the router is overloaded: 64 rows in flight", twoRows.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("the router is overloaded: 128 requests or 64 rows in flight", twoRows.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.InvalidArgument, oversize.StatusCode);
         Assert.Contains("batch size 65 is out of range 1..64", oversize.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(1, admission.Refused);
 
         await holder.CancelAsync();
-        await Eventually.WaitUntilAsync(() => admission.InFlight == 0, "the cancelled request frees its rows");
+        await Eventually.WaitUntilAsync(() => admission.RowsInFlight == 0, "the cancelled request frees its rows");
         Assert.False(held.ResponseAsync.IsCompletedSuccessfully);
     }
 }

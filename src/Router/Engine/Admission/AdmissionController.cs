@@ -9,12 +9,13 @@ namespace EnsembleGrpc.Router.Engine.Admission;
 /// (<see cref="RetryPushback"/>), and the client retries elsewhere or later. The queue absorbs bursts shorter than its
 /// timeout; with <see cref="AdmissionQueueOrder.AdaptiveLifo"/> it serves the newest first under sustained overload.
 /// <para>
-/// The bound counts rows, not requests, and the queue is fair between clients (a client is a connection): a request
-/// takes as many units as its batch has rows, and freed rows go first to the waiting request that leaves its client
-/// with the fewest rows in flight.
-/// Counting requests let one client's 64-row batches put 64 times the work of a 1-row request in flight per slot:
+/// The bound counts rows as well as requests, and the queue is fair between clients (a client is a connection): a
+/// request takes a slot and as many rows as its batch has, and freed room goes first to the waiting request that
+/// leaves its client with the fewest rows in flight. Counting requests alone let one client's 64-row batches put 64
+/// times the work of a 1-row request in flight per slot:
 /// its batches filled every member's queue, and another client's 1-row requests, admitted at once, waited behind them
-/// (measured with bench/neighbour.sh: 1.2–1.5 s at the median, 21–22 ms now; config/README.md, "Fair between clients").
+/// (measured with bench/neighbour.sh: 1.1–1.5 s at the median; 127–137 ms with the default 512 rows, 54–60 ms with 256,
+/// 19–37 ms with 128; config/README.md, "Fair between clients").
 /// </para>
 /// </summary>
 public sealed class AdmissionController
@@ -46,8 +47,11 @@ public sealed class AdmissionController
     /// <summary>Requests refused since start (queue full or queue timeout).</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
-    /// <summary>Rows running now (of the requests admitted and not yet released).</summary>
+    /// <summary>Requests running now (admitted and not yet released).</summary>
     public int InFlight => _gate?.InFlight ?? 0;
+
+    /// <summary>Rows of the requests running now.</summary>
+    public int RowsInFlight => _gate?.RowsInFlight ?? 0;
 
     /// <summary>Requests waiting in the queue now.</summary>
     public int Waiting => _gate?.Waiting ?? 0;
@@ -56,9 +60,9 @@ public sealed class AdmissionController
     public ValueTask<AdmissionTicket> AdmitAsync(CancellationToken cancellationToken) => AdmitAsync(1, "", cancellationToken);
 
     /// <summary>
-    /// <paramref name="rows"/> units for <paramref name="client"/>'s request at once when they are free and nobody
-    /// waits, else a wait in the bounded queue; never throws. Rows are counted from 1 up to
-    /// <see cref="AdmissionOptions.MaxInFlight"/> (a larger request runs alone).
+    /// A slot and <paramref name="rows"/> rows for <paramref name="client"/>'s request at once when they are free and
+    /// nobody waits, else a wait in the bounded queue; never throws. Rows are counted from 1 up to
+    /// <see cref="AdmissionOptions.MaxRowsInFlight"/> (a larger request runs alone).
     /// </summary>
     public ValueTask<AdmissionTicket> AdmitAsync(int rows, string client, CancellationToken cancellationToken)
     {
@@ -67,7 +71,7 @@ public sealed class AdmissionController
             return new(new AdmissionTicket(AdmissionResult.Admitted, null));
         }
 
-        rows = Math.Clamp(rows, 1, _gate.Capacity);
+        rows = Math.Clamp(rows, 1, _gate.RowCapacity);
         // The fast path allocates one small slot object and no timer; only a request that waits gets a timer.
         if (_gate.TryEnter(rows, client) is { } owner)
         {

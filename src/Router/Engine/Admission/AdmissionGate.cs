@@ -1,11 +1,11 @@
 namespace EnsembleGrpc.Router.Engine.Admission;
 
 /// <summary>
-/// The rows and the bounded queue behind <see cref="AdmissionController"/>. A request takes as many of the
-/// <see cref="AdmissionOptions.MaxInFlight"/> units as it has rows. Freed rows go straight to waiters (never back to
-/// the pool while a waiter fits): to the request that leaves its client with the fewest rows in flight, of each
+/// The room and the bounded queue behind <see cref="AdmissionController"/>. A request takes one of the
+/// <see cref="AdmissionOptions.MaxInFlight"/> request slots and as many of the <see cref="AdmissionOptions.MaxRowsInFlight"/>
+/// rows as its batch has. Freed room goes straight to waiters (never back to the pool while a waiter fits): to the request that leaves its client with the fewest rows in flight, of each
 /// client's the oldest or, under overload with <see cref="AdmissionQueueOrder.AdaptiveLifo"/>, the newest. A waiter
-/// whose rows do not fit yet holds the rows that free up until they do; under sustained overload a large request of
+/// that does not fit yet holds the room that frees up until it does; under sustained overload a large request of
 /// an idle client may still wait out its queue timeout while small ones of other clients go first. Why not <c>ConcurrencyLimiter</c>: its newest-first order is fixed, it has no notion of clients, and when
 /// its queue is full it evicts the oldest waiter instead of refusing the newcomer.
 /// </summary>
@@ -14,19 +14,23 @@ internal sealed class AdmissionGate
     private readonly Lock _lock = new();
     private readonly Dictionary<string, AdmissionClient> _clients = new(StringComparer.Ordinal);
     private readonly List<AdmissionClient> _waitingClients = [];
-    private readonly int _capacity;
+    private readonly int _slots;
+    private readonly int _rows;
     private readonly int _queueLimit;
     private readonly bool _adaptiveLifo;
     private readonly TimeSpan _congestion;
     private readonly TimeProvider _time;
-    private int _free;
+    private int _freeSlots;
+    private int _freeRows;
     private int _waiting;
     private long _queueBusySince;
 
     public AdmissionGate(AdmissionOptions options, TimeProvider time)
     {
-        _capacity = options.MaxInFlight;
-        _free = options.MaxInFlight;
+        _slots = options.MaxInFlight;
+        _freeSlots = options.MaxInFlight;
+        _rows = options.MaxRowsInFlight;
+        _freeRows = options.MaxRowsInFlight;
         _queueLimit = options.QueueLimit;
         _adaptiveLifo = options.QueueOrder == AdmissionQueueOrder.AdaptiveLifo;
         _congestion = TimeSpan.FromMilliseconds(options.CongestionMs);
@@ -34,20 +38,23 @@ internal sealed class AdmissionGate
     }
 
     /// <summary>The most rows one request can take: a larger request counts as this many (it then runs alone).</summary>
-    public int Capacity => _capacity;
+    public int RowCapacity => _rows;
+
+    /// <summary>Admitted requests not yet released.</summary>
+    public int InFlight => _slots - Volatile.Read(ref _freeSlots);
 
     /// <summary>Rows of the admitted requests not yet released.</summary>
-    public int InFlight => _capacity - Volatile.Read(ref _free);
+    public int RowsInFlight => _rows - Volatile.Read(ref _freeRows);
 
     /// <summary>Requests waiting in the queue.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    /// <summary>The rows at once when they are free and nobody waits; the client they are counted to, else null.</summary>
+    /// <summary>A slot and the rows at once when they are free and nobody waits; the client they are counted to, else null.</summary>
     public AdmissionClient? TryEnter(int rows, string client)
     {
         lock (_lock)
         {
-            return _waiting == 0 && _free >= rows ? Take(Client(client), rows) : null;
+            return _waiting == 0 && Fits(rows) ? Take(Client(client), rows) : null;
         }
     }
 
@@ -59,7 +66,7 @@ internal sealed class AdmissionGate
     {
         lock (_lock)
         {
-            admitted = _waiting == 0 && _free >= rows ? Take(Client(client), rows) : null;
+            admitted = _waiting == 0 && Fits(rows) ? Take(Client(client), rows) : null;
             if (admitted is not null || _waiting >= _queueLimit)
             {
                 return null;
@@ -81,7 +88,7 @@ internal sealed class AdmissionGate
 
             waiter.Node = owner.Queue.AddLast(waiter);
             _waiting++;
-            // Rows may be free while others wait for more than that: this client may be the one they go to first.
+            // Room may be free while others wait for more than that: this client may be the one it goes to first.
             Dispatch();
             return waiter;
         }
@@ -105,12 +112,13 @@ internal sealed class AdmissionGate
         }
     }
 
-    /// <summary>Hands a finished request's rows to the waiters that fit, or back to the pool.</summary>
+    /// <summary>Hands a finished request's slot and rows to the waiters that fit, or back to the pool.</summary>
     public void Release(int rows, AdmissionClient client)
     {
         lock (_lock)
         {
-            _free += rows;
+            _freeSlots++;
+            _freeRows += rows;
             client.RowsInFlight -= rows;
             Forget(client);
             Dispatch();
@@ -125,7 +133,7 @@ internal sealed class AdmissionGate
             // The queue has not been empty since _queueBusySince: past the congestion time this is overload, not a burst.
             bool congested = _adaptiveLifo && _time.GetElapsedTime(_queueBusySince) >= _congestion;
             var (client, node) = Next(congested);
-            if (node.Value.Rows > _free)
+            if (!Fits(node.Value.Rows))
             {
                 return;
             }
@@ -162,9 +170,12 @@ internal sealed class AdmissionGate
 
     private static int Share(AdmissionClient client, LinkedListNode<AdmissionWaiter> node) => client.RowsInFlight + node.Value.Rows;
 
+    private bool Fits(int rows) => _freeSlots > 0 && _freeRows >= rows;
+
     private AdmissionClient Take(AdmissionClient client, int rows)
     {
-        _free -= rows;
+        _freeSlots--;
+        _freeRows -= rows;
         client.RowsInFlight += rows;
         return client;
     }
