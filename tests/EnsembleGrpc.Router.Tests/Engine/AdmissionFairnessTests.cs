@@ -76,11 +76,7 @@ public sealed class AdmissionFairnessTests
     public async Task The_next_waiter_holds_the_freed_rows_until_it_fits_and_a_busier_clients_request_does_not_overtake_it()
     {
         var admission = Create(maxRows: 4, queueLimit: 8);
-        var held = new List<AdmissionTicket>();
-        for (int i = 0; i < 3; i++)
-        {
-            held.Add(await admission.AdmitAsync(1, "b", CancellationToken.None));
-        }
+        var held = await HoldAsync(admission, 3, "b");
 
         var two = admission.AdmitAsync(2, "a", CancellationToken.None).AsTask();
         var busier = admission.AdmitAsync(1, "b", CancellationToken.None).AsTask();
@@ -102,11 +98,7 @@ public sealed class AdmissionFairnessTests
     public async Task A_waiter_that_gives_up_lets_the_requests_behind_it_in()
     {
         var admission = Create(maxRows: 4, queueLimit: 8);
-        var held = new List<AdmissionTicket>();
-        for (int i = 0; i < 3; i++)
-        {
-            held.Add(await admission.AdmitAsync(1, "b", CancellationToken.None));
-        }
+        var held = await HoldAsync(admission, 3, "b");
 
         using var caller = new CancellationTokenSource();
         var two = admission.AdmitAsync(2, "a", caller.Token).AsTask();
@@ -148,6 +140,18 @@ public sealed class AdmissionFairnessTests
         Assert.True(huge.Admitted);
         Assert.Equal(8, admission.RowsInFlight);
         Assert.False(next.IsCompleted);
+    }
+
+    /// <summary><paramref name="count"/> one-row requests of <paramref name="client"/>, admitted and kept in flight.</summary>
+    private static async Task<List<AdmissionTicket>> HoldAsync(AdmissionController admission, int count, string client)
+    {
+        var held = new List<AdmissionTicket>();
+        for (int i = 0; i < count; i++)
+        {
+            held.Add(await admission.AdmitAsync(1, client, CancellationToken.None));
+        }
+
+        return held;
     }
 
     /// <summary>The admission's answer; a bound so that a regression fails the test instead of hanging it (no timing: it completes at once or never).</summary>

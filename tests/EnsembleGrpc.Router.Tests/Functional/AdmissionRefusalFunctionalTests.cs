@@ -30,17 +30,8 @@ public sealed class AdmissionRefusalFunctionalTests
     {
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
-        string member = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
         using var files = new TestFiles();
-        string config = $$"""
-            { "model_repository": "{{RepoPaths.Models.Replace("\\", "/", StringComparison.Ordinal)}}",
-              "ensembles": [ { "name": "mnist", "quorum": 1, "timeout_ms": 60000,
-                "members": [ { "name": "mnist_cnn_1", "endpoints": ["{{member}}"] } ],
-                "arms": [ { "name": "bagging", "strategy": "bagging", "weight": 1 } ] } ] }
-            """;
-        await using var router = RouterHost.Build(["--config", files.Write("routing.json", config), "--port", "0", "--http-port", "0",
-            "--watch", "false", "--state", "none", "--warmup-timeout-ms", "100",
-            "--Router:Admission:MaxInFlight", "1", "--Router:Admission:QueueLimit", "0", "--Logging:LogLevel:Default", "Warning"]);
+        await using var router = OverSilentMember(files, silent, "--Router:Admission:MaxInFlight", "1", "--Router:Admission:QueueLimit", "0");
         await router.StartAsync();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{router.Port}");
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
@@ -94,15 +85,7 @@ public sealed class AdmissionRefusalFunctionalTests
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         using var files = new TestFiles();
-        string config = $$"""
-            { "model_repository": "{{RepoPaths.Models.Replace("\\", "/", StringComparison.Ordinal)}}",
-              "ensembles": [ { "name": "mnist", "quorum": 1, "timeout_ms": 60000,
-                "members": [ { "name": "mnist_cnn_1", "endpoints": ["http://127.0.0.1:{{((IPEndPoint)silent.LocalEndpoint).Port}}"] } ],
-                "arms": [ { "name": "bagging", "strategy": "bagging", "weight": 1 } ] } ] }
-            """;
-        await using var router = RouterHost.Build(["--config", files.Write("routing.json", config), "--port", "0",
-            "--watch", "false", "--state", "none", "--warmup-timeout-ms", "100",
-            "--Router:Admission:MaxRowsInFlight", "64", "--Router:Admission:QueueLimit", "0", "--Logging:LogLevel:Default", "Warning"]);
+        await using var router = OverSilentMember(files, silent, "--Router:Admission:MaxRowsInFlight", "64", "--Router:Admission:QueueLimit", "0");
         await router.StartAsync();
         var admission = router.Services.GetRequiredService<AdmissionController>();
         // Two clients, each on its own connection.
@@ -127,5 +110,21 @@ public sealed class AdmissionRefusalFunctionalTests
         await holder.CancelAsync();
         await Eventually.WaitUntilAsync(() => admission.RowsInFlight == 0, "the cancelled request frees its rows");
         Assert.False(held.ResponseAsync.IsCompletedSuccessfully);
+    }
+
+    /// <summary>
+    /// A router (built, not started) whose one ensemble's one member is <paramref name="silent"/>, which accepts TCP and
+    /// never answers, so that every admitted request stays in flight until its caller gives up.
+    /// </summary>
+    private static RouterHost OverSilentMember(TestFiles files, TcpListener silent, params string[] admission)
+    {
+        string config = $$"""
+            { "model_repository": "{{RepoPaths.Models.Replace("\\", "/", StringComparison.Ordinal)}}",
+              "ensembles": [ { "name": "mnist", "quorum": 1, "timeout_ms": 60000,
+                "members": [ { "name": "mnist_cnn_1", "endpoints": ["http://127.0.0.1:{{((IPEndPoint)silent.LocalEndpoint).Port}}"] } ],
+                "arms": [ { "name": "bagging", "strategy": "bagging", "weight": 1 } ] } ] }
+            """;
+        return RouterHost.Build(["--config", files.Write("routing.json", config), "--port", "0", "--http-port", "0",
+            "--watch", "false", "--state", "none", "--warmup-timeout-ms", "100", "--Logging:LogLevel:Default", "Warning", .. admission]);
     }
 }
