@@ -12,10 +12,10 @@ namespace EnsembleGrpc.Router.Engine.Admission;
 /// The bound counts rows as well as requests, and the queue is fair between clients (a client is a connection): a
 /// request takes a slot and as many rows as its batch has, and freed room goes first to the waiting request that
 /// leaves its client with the fewest rows in flight. Counting requests alone let one client's 64-row batches put 64
-/// times the work of a 1-row request in flight per slot:
-/// its batches filled every member's queue, and another client's 1-row requests, admitted at once, waited behind them
-/// (measured with bench/neighbour.sh: 1.1–1.5 s at the median; 127–137 ms with the default 512 rows, 54–60 ms with 256,
-/// 19–37 ms with 128; config/README.md, "Fair between clients").
+/// times the work of a 1-row request in flight per slot: its batches filled every member's queue, and another
+/// client's 1-row requests, admitted at once, waited behind them (measured with bench/neighbour.sh: 1.1–1.5 s at the
+/// median; 127–137 ms with the default 512 rows, 54–60 ms with 256, 19–37 ms with 128; config/README.md, "Fair
+/// between clients").
 /// </para>
 /// </summary>
 public sealed class AdmissionController

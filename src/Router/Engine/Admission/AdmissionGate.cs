@@ -2,12 +2,14 @@ namespace EnsembleGrpc.Router.Engine.Admission;
 
 /// <summary>
 /// The room and the bounded queue behind <see cref="AdmissionController"/>. A request takes one of the
-/// <see cref="AdmissionOptions.MaxInFlight"/> request slots and as many of the <see cref="AdmissionOptions.MaxRowsInFlight"/>
-/// rows as its batch has. Freed room goes straight to waiters (never back to the pool while a waiter fits): to the request that leaves its client with the fewest rows in flight, of each
-/// client's the oldest or, under overload with <see cref="AdmissionQueueOrder.AdaptiveLifo"/>, the newest. A waiter
-/// that does not fit yet holds the room that frees up until it does; under sustained overload a large request of
-/// an idle client may still wait out its queue timeout while small ones of other clients go first. Why not <c>ConcurrencyLimiter</c>: its newest-first order is fixed, it has no notion of clients, and when
-/// its queue is full it evicts the oldest waiter instead of refusing the newcomer.
+/// <see cref="AdmissionOptions.MaxInFlight"/> request slots and as many of the
+/// <see cref="AdmissionOptions.MaxRowsInFlight"/> rows as its batch has. Freed room goes straight to waiters (never
+/// back to the pool while a waiter fits): to the request that leaves its client with the fewest rows in flight, of
+/// each client's the oldest or, under overload with <see cref="AdmissionQueueOrder.AdaptiveLifo"/>, the newest. A
+/// waiter that does not fit yet holds the room that frees up until it does; under sustained overload a large request
+/// of an idle client may still wait out its queue timeout while small ones of other clients go first. Why not
+/// <c>ConcurrencyLimiter</c>: its newest-first order is fixed, it has no notion of clients, and when its queue is full
+/// it evicts the oldest waiter instead of refusing the newcomer.
 /// </summary>
 internal sealed class AdmissionGate
 {
