@@ -102,6 +102,9 @@ internal sealed partial class Analysis
 
     public Dictionary<int, ServedFigures> Router { get; } = [];
 
+    /// <summary>The router over its first member alone at concurrency 1; null when not measured.</summary>
+    public ServedFigures? RouterOne => Results.RouterOne.Count == 0 ? null : Served(Results.RouterOne, 1);
+
     public Dictionary<int, Figure> H2load { get; } = [];
 
     public int? BestRouterLevel { get; }
@@ -170,6 +173,33 @@ internal sealed partial class Analysis
             at.Count(s => !s.Stable));
     }
 
+    /// <summary>
+    /// The router's overhead over one worker at c=1 in two parts: its own hop (the router over the first member alone
+    /// against that worker directly) and the fan-out (all members against the first alone).
+    /// </summary>
+    private IEnumerable<Ratio> OverheadParts()
+    {
+        if (RouterOne is not { } one || !Router.TryGetValue(1, out var all) || !Worker.TryGetValue(1, out var direct))
+        {
+            yield break;
+        }
+
+        foreach (var (percentile, pick) in new (string, Func<ServedSample, double>)[] { ("p50", s => s.P50Ms), ("p99", s => s.P99Ms) })
+        {
+            Func<ServedFigures, double> median = percentile == "p50" ? f => f.P50.Median : f => f.P99.Median;
+            yield return Paired($"router (1 member)/worker {percentile} at c=1",
+                $"{percentile} latency through the router over its first member alone (the router's own hop, no fan-out) / {percentile} of that worker directly, both at concurrency 1",
+                median(one), median(direct),
+                r => RepServed(Results.RouterOne, r, 1, pick) / RepServed(Results.Worker, r, 1, pick),
+                median(one) - median(direct));
+            yield return Paired($"router ({Options.Models.Length} members)/router (1 member) {percentile} at c=1",
+                $"{percentile} latency through the router over every member / over the first member alone, both at concurrency 1: the fan-out's part of the overhead",
+                median(all), median(one),
+                r => RepServed(Results.Router, r, 1, pick) / RepServed(Results.RouterOne, r, 1, pick),
+                median(all) - median(one));
+        }
+    }
+
     private Ratio Paired(string name, string definition, double numerator, double denominator, Func<int, double> perRep, double? differenceMs = null)
     {
         var reps = Enumerable.Range(1, Results.RepsDone).Select(perRep).Where(v => !double.IsNaN(v) && !double.IsInfinity(v)).ToArray();
@@ -231,6 +261,7 @@ internal sealed partial class Analysis
             }
         }
 
+        ratios.AddRange(OverheadParts());
         var loadGenPeak = Worker.Where(w => w.Value.Throughput.HasValue).Select(w => (Level: w.Key, w.Value.Throughput.Median)).OrderByDescending(x => x.Median).FirstOrDefault();
         var h2loadPeak = H2load.Where(h => h.Value.HasValue).Select(h => (Conns: h.Key, h.Value.Median)).OrderByDescending(x => x.Median).FirstOrDefault();
         if (loadGenPeak.Level > 0 && h2loadPeak.Conns > 0)

@@ -227,6 +227,8 @@ internal sealed class Driver(BenchOptions options)
                         }
                     });
 
+                    await TryAsync($"router one-member LoadGen rep {rep}", () => MeasureOneMemberAsync(repLocal, routerTarget, loadGen, runDir, cancellationToken));
+
                     if (!options.SkipOpenLoop && admin is not null && routerConfig is not null)
                     {
                         await TryAsync($"open loop rep {rep}", () => OpenLoopAsync(repLocal, router!, workers, routerTarget, routerConfig, admin, loadGen, runDir, cancellationToken));
@@ -421,6 +423,21 @@ internal sealed class Driver(BenchOptions options)
     }
 
     /// <summary>Pairs the probe's steps with LoadGen's (the first, discarded step too) and records each group's CPU per request.</summary>
+    /// <summary>
+    /// The router over its first member alone at concurrency 1, right after the full ensemble's c=1 step: the router's
+    /// own hop, without the fan-out (see <see cref="RouterConfig.OneMemberEnsemble"/>).
+    /// </summary>
+    private async Task MeasureOneMemberAsync(int rep, Uri routerTarget, LoadGenRunner loadGen, string runDir, CancellationToken cancellationToken)
+    {
+        Log($"repetition {rep}/{options.Reps}: router over one member ({RouterConfig.OneMemberEnsemble}), concurrency 1");
+        var steps = await loadGen.RunAsync(routerTarget, RouterConfig.OneMemberEnsemble, [1], Path.Combine(runDir, $"router-one-rep{rep}"), "bagging", cancellationToken, discardFirstStep: true);
+        foreach (var s in steps)
+        {
+            _results.RouterOne.Add((rep, s));
+            Log($"  c={s.Concurrency}: {s.Throughput:N0} req/s, p50 {s.P50Ms:0.000} ms, p99 {s.P99Ms:0.000} ms{(s.Requests != s.Succeeded ? $", {s.Requests - s.Succeeded} failed" : "")}");
+        }
+    }
+
     private async Task RecordStepCpuAsync(int rep, StepProbe probe, IReadOnlyList<ServedSample> kept, (string Part, int[] Processes)[] groups)
     {
         var costs = await probe.StepsAsync();

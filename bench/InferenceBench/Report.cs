@@ -68,6 +68,12 @@ internal static class Report
                 var strategies = string.Join(" ", r.Strategies.Select(kv => $"{kv.Key}:{kv.Value}"));
                 s.AppendLine($"   {level,4}  {Fmt(r.Throughput, "N0"),26}  {F(r.P50.Median, "0.000"),7}  {F(r.P99.Median, "0.000"),7}  {r.Failed,6}  {F(r.Accuracy, "0.0000"),8}  {strategies}{best}{Unstable(r, a.Results.RepsDone)}");
             }
+
+            if (a.RouterOne is { } one)
+            {
+                s.AppendLine($"   {1,4}  {Fmt(one.Throughput, "N0"),26}  {F(one.P50.Median, "0.000"),7}  {F(one.P99.Median, "0.000"),7}  {one.Failed,6}  {F(one.Accuracy, "0.0000"),8}  " +
+                    $"ensemble '{RouterConfig.OneMemberEnsemble}': the first member alone (the router's own hop){Unstable(one, a.Results.RepsDone)}");
+            }
         }
 
         s.AppendLine();

@@ -8,10 +8,15 @@ namespace InferenceBench;
 /// to the port its benchmark worker got, the repository path made absolute and the shadow arm removed (it would add
 /// sampled extra fan-outs to the measured load). The open-loop part rewrites the file with one shadow setting at a
 /// time (<see cref="Apply"/>); the router hot-reloads it, and the driver checks through RouterAdmin that it did.
+/// A second ensemble, <see cref="OneMemberEnsemble"/>, holds the first member alone: a request to it pays the router's
+/// own hop without the fan-out, which splits the router's overhead over one worker into its two parts.
 /// </summary>
 internal sealed class RouterConfig
 {
     public const string Ensemble = "mnist";
+
+    /// <summary>The first member of <see cref="Ensemble"/> alone, one bagging arm, on the same worker.</summary>
+    public const string OneMemberEnsemble = "mnist_one";
 
     /// <summary>Shadow kind "vote": the primary's members, another strategy.</summary>
     public const string SameMembersArm = "bench_shadow_vote";
@@ -51,7 +56,6 @@ internal sealed class RouterConfig
         var ensemble = ensembles.OfType<JsonObject>().FirstOrDefault(e => (string?)e["name"] == Ensemble)
             ?? throw new InvalidDataException($"{source} has no ensemble '{Ensemble}'");
         ensemble = ensemble.DeepClone().AsObject();
-        root["ensembles"] = new JsonArray(ensemble);
         var committedShadow = ensemble["shadow"]?.DeepClone() as JsonObject;
         ensemble.Remove("shadow");
         foreach (var member in ensemble["members"]?.AsArray().OfType<JsonObject>() ?? [])
@@ -65,9 +69,21 @@ internal sealed class RouterConfig
             member["endpoints"] = new JsonArray(endpoint.ToString().TrimEnd('/'));
         }
 
+        root["ensembles"] = new JsonArray(ensemble, OneMember(ensemble));
         var config = new RouterConfig(root, committedShadow, path);
         config.Apply(ShadowSetting.None);
         return config;
+    }
+
+    /// <summary>The ensemble's settings with its first member alone and one bagging arm.</summary>
+    private static JsonObject OneMember(JsonObject ensemble)
+    {
+        var one = ensemble.DeepClone().AsObject();
+        one["name"] = OneMemberEnsemble;
+        one["quorum"] = 1;
+        one["members"] = new JsonArray(one["members"]!.AsArray().First()!.DeepClone());
+        one["arms"] = new JsonArray(new JsonObject { ["name"] = "bagging", ["strategy"] = "bagging", ["weight"] = 100 });
+        return one;
     }
 
     /// <summary>
@@ -99,7 +115,7 @@ internal sealed class RouterConfig
             return root;
         }
 
-        var ensemble = root["ensembles"]!.AsArray().OfType<JsonObject>().Single();
+        var ensemble = root["ensembles"]!.AsArray().OfType<JsonObject>().Single(e => (string?)e["name"] == Ensemble);
         var members = ensemble["members"]!.AsArray().OfType<JsonObject>().ToArray();
         var primary = members.Select(m => (string)m["name"]!).ToArray();
         var arms = ensemble["arms"]!.AsArray();

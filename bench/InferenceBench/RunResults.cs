@@ -11,6 +11,9 @@ internal sealed class RunResults
 
     public List<(int Rep, ServedSample Sample)> Router { get; } = [];
 
+    /// <summary>The router over its first member alone (<see cref="RouterConfig.OneMemberEnsemble"/>), concurrency 1.</summary>
+    public List<(int Rep, ServedSample Sample)> RouterOne { get; } = [];
+
     /// <summary>CPU cost of the served parts: server processes' CPU time per request over a whole part (warm-up steps included).</summary>
     public List<(int Rep, CpuSample Sample)> Cpu { get; } = [];
 
