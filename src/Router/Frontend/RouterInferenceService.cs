@@ -96,8 +96,9 @@ public sealed partial class RouterInferenceService(
             Strategy = InferRequestMapper.StringParameter(request, ResponseParameters.EnsembleStrategy),
             PreprocessSkip = InferRequestMapper.StringParameter(request, ResponseParameters.PreprocessSkip),
             RoutingKey = InferRequestMapper.StringParameter(request, ResponseParameters.RoutingKey) ?? context.RequestHeaders.GetValue(ResponseParameters.RoutingKeyHeader),
-            // The connection, for fair admission: Kestrel's id is made once per connection (Peer would format a string per call).
-            Client = context.GetHttpContext().Connection.Id,
+            // For fair admission: the connection (Kestrel's id is made once per connection; Peer would format a string per
+            // call), or the operator's client header.
+            Client = AdmissionClientKey.Of(context.GetHttpContext()),
             Id = request.Id,
             Arrival = arrival,
             DecodeStart = arrival,

@@ -116,7 +116,7 @@ public sealed class AdmissionRefusalFunctionalTests
     /// A router (built, not started) whose one ensemble's one member is <paramref name="silent"/>, which accepts TCP and
     /// never answers, so that every admitted request stays in flight until its caller gives up.
     /// </summary>
-    private static RouterHost OverSilentMember(TestFiles files, TcpListener silent, params string[] admission)
+    internal static RouterHost OverSilentMember(TestFiles files, TcpListener silent, params string[] admission)
     {
         string config = $$"""
             { "model_repository": "{{RepoPaths.Models.Replace("\\", "/", StringComparison.Ordinal)}}",

@@ -5,8 +5,8 @@ namespace EnsembleGrpc.Router.Engine.Admission;
 /// <summary>
 /// Admission control at the router (<c>Router:Admission</c>): at most <see cref="MaxInFlight"/> requests of at most
 /// <see cref="MaxRowsInFlight"/> rows in all run at once, at most <see cref="QueueLimit"/> more wait for at most
-/// <see cref="QueueTimeoutMs"/>, and freed rows go first to the waiting request that leaves its client (connection)
-/// with the fewest rows in flight;
+/// <see cref="QueueTimeoutMs"/>, and freed rows go first to the waiting request that leaves its client (its connection,
+/// or the value of <see cref="ClientHeader"/>) with the fewest rows in flight;
 /// any other request is refused at once with RESOURCE_EXHAUSTED and told when to come back
 /// (<c>grpc-retry-pushback-ms</c>, <see cref="RetryPushback"/>).
 /// Sized on 2 cores, where the ensemble's throughput peaks near 128 concurrent requests (micro-batching carries many
@@ -36,6 +36,15 @@ public sealed class AdmissionOptions : IValidatableObject
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxRowsInFlight { get; set; } = 512;
+
+    /// <summary>
+    /// A request header (gRPC metadata) naming the client for fair admission, e.g. <c>x-tenant</c>; default none: each
+    /// connection is a client. When set, requests carrying it once (1..256 characters) are grouped by its value, so a
+    /// client that opens many connections counts once, and the tenants behind one gateway connection count apart;
+    /// requests without it stay grouped by connection. Empty means none. Only for callers the operator trusts to name themselves: a
+    /// client can send another's value.
+    /// </summary>
+    public string? ClientHeader { get; set; }
 
     /// <summary>Requests waiting for room when no slot or too few rows are free; default 128 (one more round of the slots). 0 refuses at once.</summary>
     [Range(0, 100_000)]
@@ -84,6 +93,14 @@ public sealed class AdmissionOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (ClientHeader is { Length: > 0 } && !IsHeaderName(ClientHeader))
+        {
+            yield return new ValidationResult(
+                $"ClientHeader '{ClientHeader}' is not a usable header name: give a lowercase HTTP/2 header name (letters, digits, '-', '_', '.'), " +
+                "1..64 characters, not starting with ':' or 'grpc-' (reserved by gRPC), e.g. x-tenant.",
+                [nameof(ClientHeader)]);
+        }
+
         if (RetryPushbackMinMs > RetryPushbackMaxMs)
         {
             yield return new ValidationResult(
@@ -91,4 +108,8 @@ public sealed class AdmissionOptions : IValidatableObject
                 [nameof(RetryPushbackMinMs), nameof(RetryPushbackMaxMs)]);
         }
     }
+
+    private static bool IsHeaderName(string name) =>
+        name.Length is > 0 and <= 64 && !name.StartsWith("grpc-", StringComparison.Ordinal)
+        && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' or '.');
 }

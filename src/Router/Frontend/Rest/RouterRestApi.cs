@@ -143,7 +143,7 @@ public sealed partial class RouterRestApi(
         var request = RestInferRequestReader.TryRead(body, HeaderLength(context.Request), name, version, out choice, out string? readError);
         if (request is null)
         {
-            return new InferenceRequest { Model = name, Version = version, TensorError = readError, Client = context.Connection.Id, Arrival = arrival, DecodeStart = arrival };
+            return new InferenceRequest { Model = name, Version = version, TensorError = readError, Client = AdmissionClientKey.Of(context), Arrival = arrival, DecodeStart = arrival };
         }
 
         outputs = InferRequestMapper.RequestedOutputs(request, out string? outputsError);
@@ -158,8 +158,8 @@ public sealed partial class RouterRestApi(
             PreprocessSkip = InferRequestMapper.StringParameter(request, ResponseParameters.PreprocessSkip),
             RoutingKey = InferRequestMapper.StringParameter(request, ResponseParameters.RoutingKey)
                 ?? (context.Request.Headers.TryGetValue(ResponseParameters.RoutingKeyHeader, out var key) ? key.ToString() : null),
-            // The connection, for fair admission (as the gRPC front end).
-            Client = context.Connection.Id,
+            // For fair admission, as the gRPC front end: the connection or the operator's client header.
+            Client = AdmissionClientKey.Of(context),
             Id = request.Id,
             Arrival = arrival,
             DecodeStart = arrival,
