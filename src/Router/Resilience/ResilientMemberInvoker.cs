@@ -86,14 +86,14 @@ public sealed class ResilientMemberInvoker(IWorkerClient client, EndpointRegistr
     }
 
     /// <summary>
-    /// Waits for the call up to the outlier detector's slow-call threshold (a few times its peers' p90 per row × the
+    /// Waits for the call up to the outlier detector's slow-call threshold (a few times its member's p90 per row × the
     /// call's <paramref name="rows"/>, at least the floor); a call still running then counts towards ejection at once,
     /// which takes a stalled worker out within about the floor (100 ms by default) instead of after its timeouts. The
     /// call itself goes on: its answer, if it comes, is still used.
     /// </summary>
     private async Task<bool> WatchSlowCallAsync(Task<Outcome<WorkerReply>> call, EndpointState endpoint, MemberModel member, EnsembleModel ensemble, EjectionGate gate, int rows)
     {
-        if (outliers is null || call.IsCompleted || outliers.SlowCallThreshold(ensemble, endpoint, rows) is not { } threshold)
+        if (outliers is null || call.IsCompleted || outliers.SlowCallThreshold(ensemble, member, endpoint, rows) is not { } threshold)
         {
             return false;
         }

@@ -115,6 +115,7 @@ public sealed class OutlierEjectionTests
     public void A_worker_out_for_failures_is_readmitted_by_a_slow_probe_answer_one_out_for_slowness_is_not()
     {
         var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
+        FillWindow(a, _a, 5);
         FillWindow(b, _b, 5);
         FillWindow(c, _c, 5);
 
@@ -130,10 +131,13 @@ public sealed class OutlierEjectionTests
         _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Probe, wasSlow: true);
         Assert.False(a.Ejection.IsEjected);
 
-        // Out for slowness (its p90 far over its peers'): a probe as slow as before keeps it out, for longer.
-        for (int i = 0; i < _options.MinimumSamples && !a.Ejection.IsEjected; i++)
+        // Back at its 5 ms pace (the readmission started its window afresh), then out for slowness (slow calls against
+        // that pace while a peer answered): a probe as slow as those keeps it out, for longer.
+        FillWindow(a, _a, 5);
+        _detector.OnSuccess(b, _b, _ensemble, TimeSpan.FromMilliseconds(5), EjectionGate.Open, false);
+        for (int i = 0; i < _options.ConsecutiveFailures; i++)
         {
-            _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Open, false);
+            _detector.OnSlowCall(a, _a, _ensemble, _detector.Enter(a), TimeSpan.FromMilliseconds(_options.SlowCallFloorMs));
         }
 
         Assert.True(a.Ejection.EjectedForLatency);
@@ -193,24 +197,25 @@ public sealed class OutlierEjectionTests
     }
 
     [Fact]
-    public void A_member_far_slower_than_its_peers_is_ejected_on_latency_but_not_one_under_the_floor()
+    public void A_replica_far_slower_than_its_sibling_replicas_is_ejected_on_latency_but_not_one_under_the_floor()
     {
-        var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
-        FillWindow(a, _a, 5);
-        FillWindow(b, _b, 12);
+        var r = Member("r", endpoints: [C, D]);
+        var ensemble = EnsembleOf([_a, _b, r], [Arm("bagging", "bagging", 1, [_a, _b, r])]);
+        var (c, d) = (_registry.Get(C, _settings), _registry.Get(D, _settings));
+        FillWindow(d, r, 12, ensemble);
 
         for (int i = 0; i < _options.MinimumSamples; i++)
         {
-            // Seven times its peers but under the 100 ms floor: a fast ensemble's noise, not an outlier.
-            _detector.OnSuccess(c, _c, _ensemble, TimeSpan.FromMilliseconds(90), EjectionGate.Open, false);
+            // Seven times its sibling but under the 100 ms floor: a fast member's noise, not an outlier.
+            _detector.OnSuccess(c, r, ensemble, TimeSpan.FromMilliseconds(90), EjectionGate.Open, false);
         }
 
         Assert.False(c.Ejection.IsEjected);
 
-        FillWindow(c, _c, 300);
+        FillWindow(c, r, 300, ensemble);
 
         Assert.True(c.Ejection.IsEjected);
-        Assert.False(a.Ejection.IsEjected || b.Ejection.IsEjected);
+        Assert.False(d.Ejection.IsEjected);
         // The slow answers after the first ejection (calls sent before it) did not eject it again, nor for longer.
         Assert.Equal(1, c.Ejection.Ejections);
         _time.Advance(TimeSpan.FromMilliseconds(_options.BaseEjectionMs));
@@ -220,7 +225,8 @@ public sealed class OutlierEjectionTests
     [Fact]
     public async Task A_stalled_member_is_ejected_after_three_calls_slower_than_its_peers_long_before_its_timeout()
     {
-        var (b, c) = (_registry.Get(B, _settings), _registry.Get(C, _settings));
+        var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
+        FillWindow(a, _a, 5);
         FillWindow(b, _b, 5);
         FillWindow(c, _c, 6);
 
@@ -229,8 +235,8 @@ public sealed class OutlierEjectionTests
         var ejected = new EjectionSignal();
         var detector = new OutlierDetector(Options.Create(_options), _registry, _time, ejected);
         var invoker = new ResilientMemberInvoker(client, _registry, new Random(1), _time, detector);
-        // max(floor 100 ms, 4 × the peers' 5 ms p90): a call still running after 100 ms is slow.
-        Assert.Equal(TimeSpan.FromMilliseconds(100), _detector.SlowCallThreshold(_ensemble, b, rows: 1));
+        // max(floor 100 ms, 4 × its own 5 ms p90 from before): a call still running after 100 ms is slow.
+        Assert.Equal(TimeSpan.FromMilliseconds(100), _detector.SlowCallThreshold(_ensemble, _a, a, rows: 1));
         var calls = new List<Task<MemberOutcome>>();
         for (int i = 0; i < 3; i++)
         {
@@ -252,20 +258,21 @@ public sealed class OutlierEjectionTests
         stall.SetResult(Row(1, 1f));
         Assert.All(await Task.WhenAll(calls), o => Assert.True(o.Succeeded));
         // Their late answers do not readmit it: only the probe does.
-        Assert.True(_registry.Find(A, _settings)!.Ejection.IsEjected);
+        Assert.True(a.Ejection.IsEjected);
     }
 
     [Fact]
     public async Task A_clients_large_batches_are_not_slow_calls_for_their_size_but_a_stalled_large_batch_still_ejects()
     {
-        var (b, c) = (_registry.Get(B, _settings), _registry.Get(C, _settings));
+        var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
+        FillWindow(a, _a, 5, samples: _options.LatencyWindow);
         FillWindow(b, _b, 5);
         FillWindow(c, _c, 6);
 
-        // The peers' p90 is 5 ms per row: a 1-row call is slow after the 100 ms floor, a 10-row one after 4 × 5 × 10 ms.
-        Assert.Equal(TimeSpan.FromMilliseconds(100), _detector.SlowCallThreshold(_ensemble, b, rows: 1));
-        Assert.Equal(TimeSpan.FromMilliseconds(200), _detector.SlowCallThreshold(_ensemble, b, rows: 10));
-        Assert.Equal(TimeSpan.FromMilliseconds(1000), _detector.SlowCallThreshold(_ensemble, b, rows: 50));
+        // Its own p90 is 5 ms per row: a 1-row call is slow after the 100 ms floor, a 10-row one after 4 × 5 × 10 ms.
+        Assert.Equal(TimeSpan.FromMilliseconds(100), _detector.SlowCallThreshold(_ensemble, _a, a, rows: 1));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), _detector.SlowCallThreshold(_ensemble, _a, a, rows: 10));
+        Assert.Equal(TimeSpan.FromMilliseconds(1000), _detector.SlowCallThreshold(_ensemble, _a, a, rows: 50));
 
         var large = new ModelInput(new float[10 * ModelInput.PixelsPerImage], 10);
         var answers = new Queue<TaskCompletionSource<float[]>>();
@@ -286,7 +293,6 @@ public sealed class OutlierEjectionTests
             Assert.True((await call).Succeeded);
         }
 
-        var a = _registry.Find(A, _settings)!;
         Assert.False(a.Ejection.IsEjected);
         Assert.False(a.Ejection.IsUnreliable);
 
@@ -312,39 +318,68 @@ public sealed class OutlierEjectionTests
     }
 
     [Fact]
-    public void The_probe_of_a_member_out_for_slowness_is_judged_for_its_rows()
+    public void The_probe_of_a_replica_out_for_slowness_is_judged_for_its_rows()
     {
-        var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
-        FillWindow(b, _b, 5);
-        FillWindow(c, _c, 5);
+        var r = Member("r", endpoints: [C, D]);
+        var ensemble = EnsembleOf([_a, _b, r], [Arm("bagging", "bagging", 1, [_a, _b, r])]);
+        var (c, d) = (_registry.Get(C, _settings), _registry.Get(D, _settings));
+        FillWindow(d, r, 5, ensemble);
 
-        for (int i = 0; i < _options.MinimumSamples && !a.Ejection.IsEjected; i++)
+        for (int i = 0; i < _options.MinimumSamples && !c.Ejection.IsEjected; i++)
         {
-            _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Open, false);
+            _detector.OnSuccess(c, r, ensemble, TimeSpan.FromMilliseconds(400), EjectionGate.Open, false);
         }
 
-        Assert.True(a.Ejection.EjectedForLatency);
+        Assert.True(c.Ejection.EjectedForLatency);
 
-        // 150 ms for one row is 30 times its peers': it stays out.
+        // 150 ms for one row is 30 times its sibling's: it stays out.
         _time.Advance(TimeSpan.FromMilliseconds(_options.MaxEjectionMs));
-        Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
-        _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(150), EjectionGate.Probe, wasSlow: false, rows: 1);
+        Assert.Equal(EjectionGate.Probe, _detector.Enter(c));
+        _detector.OnSuccess(c, r, ensemble, TimeSpan.FromMilliseconds(150), EjectionGate.Probe, wasSlow: false, rows: 1);
+        Assert.True(c.Ejection.IsEjected);
+
+        // 150 ms for 50 rows is 3 ms a row, under its sibling's 5: it is back.
+        _time.Advance(TimeSpan.FromMilliseconds(_options.MaxEjectionMs));
+        Assert.Equal(EjectionGate.Probe, _detector.Enter(c));
+        _detector.OnSuccess(c, r, ensemble, TimeSpan.FromMilliseconds(150), EjectionGate.Probe, wasSlow: false, rows: 50);
+        Assert.False(c.Ejection.IsEjected);
+    }
+
+    [Fact]
+    public void A_member_costly_by_design_beside_faster_members_is_neither_a_slow_call_nor_a_latency_outlier()
+    {
+        var (a, b, c) = (_registry.Get(A, _settings), _registry.Get(B, _settings), _registry.Get(C, _settings));
+        FillWindow(a, _a, 20);
+        FillWindow(b, _b, 25);
+
+        // c runs a model five times as costly: 110 ms a call, every call.
+        FillWindow(c, _c, 110, samples: _options.LatencyWindow);
+
+        Assert.False(c.Ejection.IsEjected);
+        // Its calls are watched against its own pace (4 × 110 ms), not the others' (which would make every call slow).
+        Assert.Equal(TimeSpan.FromMilliseconds(440), _detector.SlowCallThreshold(_ensemble, _c, c, rows: 1));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), _detector.SlowCallThreshold(_ensemble, _a, a, rows: 1));
+    }
+
+    [Fact]
+    public void A_member_with_no_answers_yet_has_no_slow_call_watch_only_its_failures_count()
+    {
+        var (a, b) = (_registry.Get(A, _settings), _registry.Get(B, _settings));
+        FillWindow(b, _b, 5);
+
+        Assert.Null(_detector.SlowCallThreshold(_ensemble, _a, a, rows: 1));
+        EjectByFailures(a, _a);
         Assert.True(a.Ejection.IsEjected);
-
-        // 150 ms for 50 rows is 3 ms a row, under its peers' 5: it is back.
-        _time.Advance(TimeSpan.FromMilliseconds(_options.MaxEjectionMs));
-        Assert.Equal(EjectionGate.Probe, _detector.Enter(a));
-        _detector.OnSuccess(a, _a, _ensemble, TimeSpan.FromMilliseconds(150), EjectionGate.Probe, wasSlow: false, rows: 50);
-        Assert.False(a.Ejection.IsEjected);
     }
 
     [Fact]
     public void Slow_calls_while_no_peer_answers_are_the_machines_stall_and_do_not_eject()
     {
         var (a, b) = (_registry.Get(A, _settings), _registry.Get(B, _settings));
+        FillWindow(a, _a, 5);
         FillWindow(b, _b, 5);
 
-        var threshold = _detector.SlowCallThreshold(_ensemble, a, rows: 1)!.Value;
+        var threshold = _detector.SlowCallThreshold(_ensemble, _a, a, rows: 1)!.Value;
         _time.Advance(threshold * 2);
         for (int i = 0; i < _options.ConsecutiveFailures * 2; i++)
         {
@@ -414,11 +449,11 @@ public sealed class OutlierEjectionTests
     }
 
     /// <summary>Fills an endpoint's latency window: <see cref="EjectionOptions.MinimumSamples"/> 1-row answers of <paramref name="ms"/>.</summary>
-    private void FillWindow(EndpointState endpoint, MemberModel member, double ms)
+    private void FillWindow(EndpointState endpoint, MemberModel member, double ms, EnsembleModel? ensemble = null, int? samples = null)
     {
-        for (int i = 0; i < _options.MinimumSamples; i++)
+        for (int i = 0; i < (samples ?? _options.MinimumSamples); i++)
         {
-            _detector.OnSuccess(endpoint, member, _ensemble, TimeSpan.FromMilliseconds(ms), EjectionGate.Open, false);
+            _detector.OnSuccess(endpoint, member, ensemble ?? _ensemble, TimeSpan.FromMilliseconds(ms), EjectionGate.Open, false);
         }
     }
 

@@ -6,11 +6,12 @@ namespace EnsembleGrpc.Router.Resilience.Ejection;
 /// Outlier ejection (<c>Router:Ejection</c>), in the style of Envoy's outlier detection but sized for a stalled or
 /// slow member to be out within about a hundred milliseconds rather than after its breaker has seen seconds of timeouts. An
 /// endpoint is ejected after <see cref="ConsecutiveFailures"/> worker failures, timeouts or slow calls in a row (a slow
-/// call is one still running after <see cref="SlowCallFactor"/> × its peers' p90 per row × its rows, and at least
-/// <see cref="SlowCallFloorMs"/>, while a peer answered within that time), or when its own recent p90 exceeds <see cref="LatencyFactor"/> × the median of its
-/// peers' and <see cref="LatencyFloorMs"/>. It stays out for <see cref="BaseEjectionMs"/> × the times it was ejected
-/// in a row (at most <see cref="MaxEjectionMs"/>), then one probe call decides. Rejections that blame the request and
-/// the caller's cancellation never count.
+/// call is one still running after <see cref="SlowCallFactor"/> × its member's p90 per row × its rows, and at least
+/// <see cref="SlowCallFloorMs"/>, while another endpoint answered within that time), or when its own recent p90 exceeds
+/// <see cref="LatencyFactor"/> × the median of its sibling replicas' and <see cref="LatencyFloorMs"/>. Endpoints are
+/// judged against their own member, never the ensemble's other members (<see cref="OutlierDetector"/>). It stays out
+/// for <see cref="BaseEjectionMs"/> × the times it was ejected in a row (at most <see cref="MaxEjectionMs"/>), then one
+/// probe call decides. Rejections that blame the request and the caller's cancellation never count.
 /// </summary>
 public sealed class EjectionOptions
 {
@@ -26,7 +27,7 @@ public sealed class EjectionOptions
     [Range(1, 1000)]
     public int ConsecutiveFailures { get; set; } = 3;
 
-    /// <summary>A call still running after this many times its peers' p90 per row × its rows counts as slow; default 4.</summary>
+    /// <summary>A call still running after this many times its member's p90 per row × its rows counts as slow; default 4.</summary>
     [Range(1.0, 1000.0)]
     public double SlowCallFactor { get; set; } = 4;
 
@@ -40,7 +41,7 @@ public sealed class EjectionOptions
     [Range(1, 60_000)]
     public int SlowCallFloorMs { get; set; } = 100;
 
-    /// <summary>An endpoint whose recent p90 exceeds this many times its peers' median p90 is ejected; default 3.</summary>
+    /// <summary>An endpoint whose recent p90 exceeds this many times its sibling replicas' median p90 is ejected; default 3.</summary>
     [Range(1.0, 1000.0)]
     public double LatencyFactor { get; set; } = 3;
 

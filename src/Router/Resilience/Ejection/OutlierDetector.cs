@@ -8,9 +8,13 @@ namespace EnsembleGrpc.Router.Resilience.Ejection;
 
 /// <summary>
 /// Applies the ejection rules (<see cref="EjectionOptions"/>) to the outcomes <see cref="ResilientMemberInvoker"/>
-/// reports. Peers are the other endpoints the same ensemble calls with the same settings: an endpoint is slow only
-/// compared with what the ensemble's other members take for the same input. The peers' reference latency is
-/// recomputed at most every <see cref="ReferenceRefresh"/>, so a call costs no sorting.
+/// reports. An endpoint is judged against its own member, never against the ensemble's other members: those run other
+/// models, and a member that is costly by design (a 110 ms model beside 20 ms ones) is not slow. The slow-call rule
+/// compares a call with the member's recent p90 per row (its replicas', its own included), the latency rule an
+/// endpoint's p90 with its sibling replicas' (as Envoy compares the hosts of one cluster). A member with one endpoint
+/// has no siblings: the slow-call rule still takes it out when it stalls or suddenly slows down against its own
+/// history, and until it has that history (<see cref="EjectionOptions.MinimumSamples"/> answers) only its failures and
+/// timeouts count. The reference is recomputed at most every <see cref="ReferenceRefresh"/>, so a call costs no sorting.
 /// <para>
 /// A call's size counts: the slow-call rule and a probe's verdict compare latency per row, scaled by the call's rows.
 /// Without that, the reference came from the usual small calls, and one client's large batches (a 50-row call runs
@@ -24,7 +28,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
     public static readonly TimeSpan ReferenceRefresh = TimeSpan.FromMilliseconds(100);
 
     private readonly EjectionOptions _options = options.Value;
-    private readonly ConcurrentDictionary<(string Ensemble, EndpointSettings Settings), (long At, double? Ms)> _reference = new();
+    private readonly ConcurrentDictionary<(string Ensemble, string Member, EndpointSettings Settings), (long At, double? Ms)> _reference = new();
 
     public EjectionOptions Options => _options;
 
@@ -32,10 +36,10 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
 
     /// <summary>
     /// How long a call of <paramref name="rows"/> rows may run before it counts as slow:
-    /// <see cref="EjectionOptions.SlowCallFactor"/> × the lower median of the ensemble's endpoints' p90s per row × the
-    /// call's rows, at least the floor; null while no endpoint has enough samples.
+    /// <see cref="EjectionOptions.SlowCallFactor"/> × the lower median of the member's endpoints' p90s per row × the
+    /// call's rows, at least the floor; null while none of them has enough samples.
     /// </summary>
-    public TimeSpan? SlowCallThreshold(EnsembleModel ensemble, EndpointState endpoint, int rows)
+    public TimeSpan? SlowCallThreshold(EnsembleModel ensemble, MemberModel member, EndpointState endpoint, int rows)
     {
         if (!_options.Enabled)
         {
@@ -43,10 +47,11 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         }
 
         long now = time.GetTimestamp();
-        var key = (ensemble.Name, endpoint.Settings);
+        var key = (ensemble.Name, member.Name, endpoint.Settings);
         if (!_reference.TryGetValue(key, out var cached) || time.GetElapsedTime(cached.At, now) >= ReferenceRefresh)
         {
-            cached = (now, LowerMedianP90(ensemble, endpoint.Settings, exclude: null, perRow: true));
+            // A member's only endpoint keeps its own history while it is out: its probe is watched against it.
+            cached = (now, LowerMedianP90(member, endpoint.Settings, exclude: null, perRow: true, includeEjected: member.Endpoints.Count == 1));
             _reference[key] = cached;
         }
 
@@ -75,7 +80,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
                 return;
             }
 
-            if (state.EjectedForLatency && (wasSlow || IsProbeOutlier(endpoint, ensemble, ms, rows)))
+            if (state.EjectedForLatency && (wasSlow || IsProbeOutlier(endpoint, member, ms, rows)))
             {
                 Eject(endpoint, member, ensemble, $"its probe took {ms:0} ms", force: true, forLatency: true);
                 return;
@@ -89,9 +94,9 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         // Not while it is out: the answers of calls sent before its ejection come in afterwards, and each would eject it
         // again, for longer each time (seen: one slow spell had it out for 1 + 2 + 3 s).
         if (ms >= _options.LatencyFloorMs && gate == EjectionGate.Open && !state.IsEjected
-            && state.P90(_options.MinimumSamples) is { } p90 && IsLatencyOutlier(endpoint, ensemble, p90))
+            && state.P90(_options.MinimumSamples) is { } p90 && IsLatencyOutlier(endpoint, member, p90))
         {
-            Eject(endpoint, member, ensemble, $"its p90 of {p90:0} ms exceeds {_options.LatencyFactor} × its peers'", force: false, forLatency: true);
+            Eject(endpoint, member, ensemble, $"its p90 of {p90:0} ms exceeds {_options.LatencyFactor} × its sibling replicas'", force: false, forLatency: true);
         }
     }
 
@@ -111,7 +116,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
 
         if (_options.Enabled && PeerAnsweredWithin(ensemble, endpoint, threshold))
         {
-            OnFailure(endpoint, member, ensemble, gate, $"slow call (over {threshold.TotalMilliseconds:0} ms while its peers answered)", slow: true);
+            OnFailure(endpoint, member, ensemble, gate, $"slow call (over {threshold.TotalMilliseconds:0} ms while other endpoints answered)", slow: true);
         }
     }
 
@@ -170,26 +175,29 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         return false;
     }
 
-    private bool IsLatencyOutlier(EndpointState endpoint, EnsembleModel ensemble, double p90) =>
-        p90 >= _options.LatencyFloorMs && LowerMedianP90(ensemble, endpoint.Settings, exclude: endpoint.Address, perRow: false) is { } peers && p90 > _options.LatencyFactor * peers;
+    /// <summary>Against the sibling replicas' p90s; a member with one endpoint has none, so this rule never ejects it.</summary>
+    private bool IsLatencyOutlier(EndpointState endpoint, MemberModel member, double p90) =>
+        p90 >= _options.LatencyFloorMs && LowerMedianP90(member, endpoint.Settings, exclude: endpoint.Address, perRow: false) is { } siblings
+        && p90 > _options.LatencyFactor * siblings;
 
-    /// <summary>A probe's answer against its peers' p90 per row × the probe's rows: a large batch is not slow for its size.</summary>
-    private bool IsProbeOutlier(EndpointState endpoint, EnsembleModel ensemble, double ms, int rows) =>
-        ms >= _options.LatencyFloorMs && LowerMedianP90(ensemble, endpoint.Settings, exclude: endpoint.Address, perRow: true) is { } perRow
+    /// <summary>
+    /// A probe's answer against its sibling replicas' p90 per row × the probe's rows (a large batch is not slow for its
+    /// size); a member's only endpoint is judged against its own p90 per row from before it went out.
+    /// </summary>
+    private bool IsProbeOutlier(EndpointState endpoint, MemberModel member, double ms, int rows) =>
+        ms >= _options.LatencyFloorMs
+        && LowerMedianP90(member, endpoint.Settings, exclude: member.Endpoints.Count > 1 ? endpoint.Address : null, perRow: true, includeEjected: member.Endpoints.Count == 1) is { } perRow
         && ms > _options.LatencyFactor * perRow * Math.Max(1, rows);
 
-    private double? LowerMedianP90(EnsembleModel ensemble, EndpointSettings settings, string? exclude, bool perRow)
+    private double? LowerMedianP90(MemberModel member, EndpointSettings settings, string? exclude, bool perRow, bool includeEjected = false)
     {
-        var p90s = new List<double>();
-        foreach (var member in ensemble.Members)
+        var p90s = new List<double>(member.Endpoints.Count);
+        foreach (string address in member.Endpoints)
         {
-            foreach (string address in member.Endpoints)
+            if (address != exclude && registry.Find(address, settings) is { } replica && (includeEjected || !replica.Ejection.IsEjected)
+                && (perRow ? replica.Ejection.P90PerRow(_options.MinimumSamples) : replica.Ejection.P90(_options.MinimumSamples)) is { } p90)
             {
-                if (address != exclude && registry.Find(address, settings) is { } peer && !peer.Ejection.IsEjected
-                    && (perRow ? peer.Ejection.P90PerRow(_options.MinimumSamples) : peer.Ejection.P90(_options.MinimumSamples)) is { } p90)
-                {
-                    p90s.Add(p90);
-                }
+                p90s.Add(p90);
             }
         }
 
