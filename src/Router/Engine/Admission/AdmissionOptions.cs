@@ -38,11 +38,11 @@ public sealed class AdmissionOptions : IValidatableObject
     public int MaxRowsInFlight { get; set; } = 512;
 
     /// <summary>
-    /// A request header (gRPC metadata) naming the client for fair admission, e.g. <c>x-tenant</c>; default none: each
-    /// connection is a client. When set, requests carrying it once (1..256 characters) are grouped by its value, so a
-    /// client that opens many connections counts once, and the tenants behind one gateway connection count apart;
-    /// requests without it stay grouped by connection. Empty means none. Only for callers the operator trusts to name themselves: a
-    /// client can send another's value.
+    /// A request header (gRPC metadata) naming the client for fair admission, e.g. <c>x-tenant</c>; default none (empty
+    /// too): each connection is a client. When set, requests carrying it once (1..256 characters) are grouped by its
+    /// value, so a client that opens many connections counts once, and the tenants behind one gateway connection count
+    /// apart; requests without it stay grouped by connection. Only for callers the operator trusts to name themselves:
+    /// a client can send another's value.
     /// </summary>
     public string? ClientHeader { get; set; }
 

@@ -50,8 +50,7 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
         var key = (ensemble.Name, member.Name, endpoint.Settings);
         if (!_reference.TryGetValue(key, out var cached) || time.GetElapsedTime(cached.At, now) >= ReferenceRefresh)
         {
-            // A member's only endpoint keeps its own history while it is out: its probe is watched against it.
-            cached = (now, LowerMedianP90(member, endpoint.Settings, exclude: null, perRow: true, includeEjected: member.Endpoints.Count == 1));
+            cached = (now, LowerMedianP90(member, endpoint.Settings, exclude: null, perRow: true));
             _reference[key] = cached;
         }
 
@@ -186,15 +185,20 @@ public sealed partial class OutlierDetector(IOptions<EjectionOptions> options, E
     /// </summary>
     private bool IsProbeOutlier(EndpointState endpoint, MemberModel member, double ms, int rows) =>
         ms >= _options.LatencyFloorMs
-        && LowerMedianP90(member, endpoint.Settings, exclude: member.Endpoints.Count > 1 ? endpoint.Address : null, perRow: true, includeEjected: member.Endpoints.Count == 1) is { } perRow
+        && LowerMedianP90(member, endpoint.Settings, exclude: member.Endpoints.Count > 1 ? endpoint.Address : null, perRow: true) is { } perRow
         && ms > _options.LatencyFactor * perRow * Math.Max(1, rows);
 
-    private double? LowerMedianP90(MemberModel member, EndpointSettings settings, string? exclude, bool perRow, bool includeEjected = false)
+    /// <summary>
+    /// The lower median of the member's endpoints' p90s, ejected replicas left out; a member's only endpoint counts while
+    /// it is out, so that its probe is judged against its own history from before.
+    /// </summary>
+    private double? LowerMedianP90(MemberModel member, EndpointSettings settings, string? exclude, bool perRow)
     {
+        bool only = member.Endpoints.Count == 1;
         var p90s = new List<double>(member.Endpoints.Count);
         foreach (string address in member.Endpoints)
         {
-            if (address != exclude && registry.Find(address, settings) is { } replica && (includeEjected || !replica.Ejection.IsEjected)
+            if (address != exclude && registry.Find(address, settings) is { } replica && (only || !replica.Ejection.IsEjected)
                 && (perRow ? replica.Ejection.P90PerRow(_options.MinimumSamples) : replica.Ejection.P90(_options.MinimumSamples)) is { } p90)
             {
                 p90s.Add(p90);
