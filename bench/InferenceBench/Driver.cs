@@ -422,7 +422,6 @@ internal sealed class Driver(BenchOptions options)
         }
     }
 
-    /// <summary>Pairs the probe's steps with LoadGen's (the first, discarded step too) and records each group's CPU per request.</summary>
     /// <summary>
     /// The router over its first member alone at concurrency 1, right after the full ensemble's c=1 step: the router's
     /// own hop, without the fan-out (see <see cref="RouterConfig.OneMemberEnsemble"/>).
@@ -438,6 +437,7 @@ internal sealed class Driver(BenchOptions options)
         }
     }
 
+    /// <summary>Pairs the probe's steps with LoadGen's (the first, discarded step too) and records each group's CPU per request.</summary>
     private async Task RecordStepCpuAsync(int rep, StepProbe probe, IReadOnlyList<ServedSample> kept, (string Part, int[] Processes)[] groups)
     {
         var costs = await probe.StepsAsync();
