@@ -184,9 +184,9 @@ internal sealed partial class Analysis
             yield break;
         }
 
-        foreach (var (percentile, pick) in new (string, Func<ServedSample, double>)[] { ("p50", s => s.P50Ms), ("p99", s => s.P99Ms) })
+        foreach (var (percentile, pick, median) in new (string, Func<ServedSample, double>, Func<ServedFigures, double>)[]
+            { ("p50", s => s.P50Ms, f => f.P50.Median), ("p99", s => s.P99Ms, f => f.P99.Median) })
         {
-            Func<ServedFigures, double> median = percentile == "p50" ? f => f.P50.Median : f => f.P99.Median;
             yield return Paired($"router (1 member)/worker {percentile} at c=1",
                 $"{percentile} latency through the router over its first member alone (the router's own hop, no fan-out) / {percentile} of that worker directly, both at concurrency 1",
                 median(one), median(direct),
