@@ -17,7 +17,10 @@ internal sealed class BenchOptions
           --worker-levels LIST     LoadGen concurrency levels against one worker (default 1,8,32,64)
           --router-levels LIST     LoadGen concurrency levels against the router (default 1,8,32,64; quick 1,32)
           --warmup S               LoadGen warm-up per step (default 1.0; quick 0.5)
-          --server-warmup S        unmeasured load on the worker and router before the first repetition (default 2; quick 1)
+          --server-warmup S        one round of unmeasured load on the worker, then the router, before the first repetition;
+                                   rounds repeat until one in which the process's tiered-compilation thread was on a CPU for
+                                   at most 2% of the round (its JIT is done) (default 4; quick 2)
+          --server-warmup-max S    the rounds of one process stop here, steady or not (default 90; quick 40)
           --window S               LoadGen measurement window (default 1.0; quick 0.5)
           --max-windows N          LoadGen windows per step at most (default 4; quick 3)
           --connections N          LoadGen HTTP/2 connections (default 4: LoadGen's default)
@@ -61,8 +64,14 @@ internal sealed class BenchOptions
 
     public double WarmupSeconds { get; private set; } = 1.0;
 
-    /// <summary>Unmeasured load on the worker and the router before the first repetition (tiered JIT).</summary>
-    public double ServerWarmupSeconds { get; private set; } = 2.0;
+    /// <summary>
+    /// One round of unmeasured load on the worker and the router before the first repetition; rounds go on until the
+    /// process's tiered JIT is quiet (<see cref="SteadyWarmup"/>) or <see cref="ServerWarmupMaxSeconds"/>.
+    /// </summary>
+    public double ServerWarmupSeconds { get; private set; } = 4.0;
+
+    /// <summary>The warm-up rounds of one process stop here even if its CPU per request is still falling (the report says so).</summary>
+    public double ServerWarmupMaxSeconds { get; private set; } = 90.0;
 
     public double WindowSeconds { get; private set; } = 1.0;
 
@@ -114,7 +123,8 @@ internal sealed class BenchOptions
             o.OrtBatches = [8, 32, 64];
             o.RouterLevels = [1, 32];
             o.WarmupSeconds = 0.5;
-            o.ServerWarmupSeconds = 1.0;
+            o.ServerWarmupSeconds = 2.0;
+            o.ServerWarmupMaxSeconds = 40.0;
             o.WindowSeconds = 0.5;
             o.MaxWindows = 3;
             o.H2loadSeconds = 1.0;
@@ -141,7 +151,8 @@ internal sealed class BenchOptions
                 case "--worker-levels": o.WorkerLevels = List(1, 1024); break;
                 case "--router-levels": o.RouterLevels = List(1, 1024); break;
                 case "--warmup": o.WarmupSeconds = D(0, 30); break;
-                case "--server-warmup": o.ServerWarmupSeconds = D(0, 60); break;
+                case "--server-warmup": o.ServerWarmupSeconds = D(0.5, 60); break;
+                case "--server-warmup-max": o.ServerWarmupMaxSeconds = D(0, 600); break;
                 case "--window": o.WindowSeconds = D(0.1, 30); break;
                 case "--max-windows": o.MaxWindows = I(3, 50); break;
                 case "--connections": o.Connections = I(1, 64); break;

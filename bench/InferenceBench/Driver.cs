@@ -137,11 +137,12 @@ internal sealed class Driver(BenchOptions options)
 
             // 5. Warm-up of the served paths (tiered JIT in the worker and router), not measured.
             var loadGen = new LoadGenRunner(loadGenDll, options, datasetPath);
-            Log("warm-up: worker and router under load, h2load calibration (not measured)");
-            await loadGen.RunAsync(workerUri, options.Models[0], [64, 1], Path.Combine(runDir, "warmup-worker"), null, cancellationToken, warmupSeconds: options.ServerWarmupSeconds, maxWindows: 1);
+            Log("warm-up: worker, then router, under load until their tiered JIT is quiet; h2load calibration (not measured)");
+            var warmup = new SteadyWarmup(loadGen, options, Log);
+            await WarmAsync(warmup, workers[0], workerUri, options.Models[0], 64, null, Path.Combine(runDir, "warmup-worker"), cancellationToken);
             if (routerTarget is not null)
             {
-                await TryAsync("router warm-up", () => loadGen.RunAsync(routerTarget, RouterConfig.Ensemble, [32, 1], Path.Combine(runDir, "warmup-router"), "bagging", cancellationToken, warmupSeconds: options.ServerWarmupSeconds, maxWindows: 1));
+                await TryAsync("router warm-up", () => WarmAsync(warmup, router!, routerTarget, RouterConfig.Ensemble, 32, "bagging", Path.Combine(runDir, "warmup-router"), cancellationToken));
             }
 
             var h2load = new H2loadRunner(options, bodyFile);
@@ -508,6 +509,18 @@ internal sealed class Driver(BenchOptions options)
         ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
     };
+
+    private async Task WarmAsync(SteadyWarmup warmup, ChildProcess process, Uri target, string model, int concurrency, string? strategy, string outputPrefix,
+        CancellationToken cancellationToken)
+    {
+        var (rounds, steady) = await warmup.RunAsync(process, target, model, concurrency, strategy, outputPrefix, cancellationToken);
+        _results.Warmup.AddRange(rounds);
+        _results.WarmupSteady[process.Name] = steady;
+        if (!steady)
+        {
+            _results.Notes.Add($"{process.Name}: its CPU per request was still changing after {rounds.Count} warm-up rounds ({options.ServerWarmupMaxSeconds:0} s): the first repetition may measure tiered JIT");
+        }
+    }
 
     private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:0.0}s] {line}");
 

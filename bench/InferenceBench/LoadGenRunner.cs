@@ -34,7 +34,7 @@ internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, str
     /// <summary>A closed-loop sweep; <paramref name="onLine"/> sees LoadGen's console lines as they come (step boundaries).</summary>
     public async Task<IReadOnlyList<ServedSample>> RunAsync(Uri target, string model, IReadOnlyList<int> levels, string outputPrefix,
         string? strategy, CancellationToken cancellationToken, double? warmupSeconds = null, int? maxWindows = null, bool discardFirstStep = false,
-        Action<string>? onLine = null)
+        Action<string>? onLine = null, double? windowSeconds = null)
     {
         // A fresh LoadGen process (cold JIT) and a server that sat idle during the previous part make the first step
         // of every run slower: with discardFirstStep the first level is run twice and its first run is dropped.
@@ -46,7 +46,7 @@ internal sealed class LoadGenRunner(string loadGenDll, BenchOptions options, str
         var warmup = warmupSeconds ?? options.WarmupSeconds;
         var windows = maxWindows ?? options.MaxWindows;
         var steps = await RunLoadGenAsync(target, model, ["--concurrency", string.Join(',', levels)], levels.Count, outputPrefix, strategy,
-            warmup, options.WindowSeconds, windows, onLine, acceptExit: [], cancellationToken);
+            warmup, windowSeconds ?? options.WindowSeconds, windows, onLine, acceptExit: [], cancellationToken);
         return discardFirstStep ? [.. steps.Skip(1)] : steps;
     }
 

@@ -161,6 +161,14 @@ internal static class Report
         }
 
         s.AppendLine();
+        foreach (var group in a.Results.Warmup.GroupBy(r => r.Process))
+        {
+            var steady = a.Results.WarmupSteady.GetValueOrDefault(group.Key);
+            s.AppendLine($"warm-up {group.Key} ({o.ServerWarmupSeconds:0.#} s rounds, {(steady ? "steady" : "NOT steady")}): us CPU/request " +
+                string.Join(" -> ", group.Select(r => F(r.CpuUsPerRequest, "0"))) + "; req/s " + string.Join(" -> ", group.Select(r => F(r.RequestsPerSecond, "0"))) +
+                "; JIT thread % of the round " + string.Join(" -> ", group.Select(r => F(100 * r.JitShare, "0.#"))));
+        }
+
         foreach (var check in a.Results.Checks)
         {
             s.AppendLine($"check: {check}");
@@ -184,6 +192,7 @@ internal static class Report
             Options = new
             {
                 o.Quick, o.Reps, o.Models, o.OrtSeconds, o.OrtBatches, o.OrtThreads, o.WorkerLevels, o.RouterLevels, o.WarmupSeconds,
+                o.ServerWarmupSeconds, o.ServerWarmupMaxSeconds,
                 o.WindowSeconds, o.MaxWindows, o.Connections, o.H2loadSeconds, o.H2loadConns, o.H2loadStreams,
                 o.OpenShare, o.OpenWindowSeconds, o.ShadowKinds, o.ShadowPercents, o.SkipOpenLoop, o.RssIntervalMs,
                 OpenLoopArrivals = LoadGenRunner.OpenLoopArrivals,
@@ -201,6 +210,7 @@ internal static class Report
                 ["step_cpu"] = "CPU time of a group of serving processes over one LoadGen step (its warm-up included), from the step's start and end lines on LoadGen's console, per request counted by the first member's ModelStatistics in that time; parts: worker, router-only, router-path (router + every worker)",
                 ["rss"] = "max VmRSS (MB = 10^6 bytes) sampled from /proc/<pid>/status during the phase, and VmHWM at its end; the router's peak phase is its highest-concurrency closed-loop step (run twice: LoadGen's discarded first step and the measured one)",
                 ["open_loop"] = "LoadGen open loop with Poisson arrivals (seed = repetition) at open_share x the router's best closed-loop requests/s of the same repetition; latency from the intended send time; one step per shadow setting after a hot reload confirmed by RouterAdmin; shadow counters = RouterAdmin GetStatistics deltas over the step",
+                ["warmup"] = "rounds of unmeasured load before the first repetition (worker at concurrency 64, router at 32 with bagging) until a round (the second or later) in which the process's tiered-compilation thread ('.NET Tiered Com', /proc/<pid>/task/*/stat) was on a CPU for at most 2% of the round's wall time (at most server_warmup_max_seconds); cpu_us_per_request = the process's CPU over the whole LoadGen run / the requests answered in its window; jit_share = that thread's CPU time / the round's wall time",
                 ["goals"] = "each goal's value is computed within each repetition (paired); value = median over the repetitions with min and max; meets judges the median against the target; reps_meeting counts repetitions whose own value meets it; meets is null for informational lines",
             },
             InProcess = o.Models.SelectMany(m => a.OrtBatchesMeasured.Select(b => new
@@ -224,6 +234,12 @@ internal static class Report
             OpenLoop = a.OpenLoop.Select(x => new { Setting = x.Key, Figures = x.Value }),
             a.Goals,
             a.Ratios,
+            Warmup = a.Results.Warmup.GroupBy(r => r.Process).Select(g => new
+            {
+                Process = g.Key,
+                Steady = a.Results.WarmupSteady.GetValueOrDefault(g.Key),
+                Rounds = g.Select(r => new { r.Round, r.RequestsPerSecond, r.CpuUsPerRequest, r.JitShare }),
+            }),
             a.Results.Checks,
             a.Results.Notes,
             Samples = new
