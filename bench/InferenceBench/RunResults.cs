@@ -59,3 +59,9 @@ internal sealed record RssSample(string Process, string Phase, long MaxRssKb, lo
 
 /// <summary>One open-loop step: the shadow setting, the target rate, LoadGen's figures, and the shadow's counters over the step.</summary>
 internal sealed record OpenLoopSample(string Setting, string Kind, int Percent, double Rate, ServedSample Served, IReadOnlyDictionary<string, ulong>? Shadow);
+
+/// <summary>
+/// One warm-up round: its load's throughput, the warmed process's CPU per answered request, and the share of the
+/// round's wall time its tiered-compilation thread was on a CPU.
+/// </summary>
+internal sealed record WarmupRound(string Process, int Round, double RequestsPerSecond, double CpuUsPerRequest, double JitShare);

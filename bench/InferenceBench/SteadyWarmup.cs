@@ -1,12 +1,6 @@
 namespace InferenceBench;
 
 /// <summary>
-/// One warm-up round: its load's throughput, the warmed process's CPU per answered request, and the share of the
-/// round's wall time its tiered-compilation thread was on a CPU.
-/// </summary>
-internal sealed record WarmupRound(string Process, int Round, double RequestsPerSecond, double CpuUsPerRequest, double JitShare);
-
-/// <summary>
 /// Loads a serving process in rounds until its JIT has gone quiet, so that the repetitions measure the process in
 /// its steady state. Tiered compilation recompiles the hot path at tier 1 on a background thread while the load
 /// runs: on 2 busy cores the router's JIT was busy for about 20 s of load at concurrency 32 (dotnet-counters: about
