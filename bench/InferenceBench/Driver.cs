@@ -518,7 +518,8 @@ internal sealed class Driver(BenchOptions options)
         _results.WarmupSteady[process.Name] = steady;
         if (!steady)
         {
-            _results.Notes.Add($"{process.Name}: its CPU per request was still changing after {rounds.Count} warm-up rounds ({options.ServerWarmupMaxSeconds:0} s): the first repetition may measure tiered JIT");
+            _results.Notes.Add($"{process.Name}: its tiered-compilation thread was still busy ({rounds[^1].JitShare:P1} of the last round) after {rounds.Count} warm-up rounds " +
+                $"(--server-warmup-max {options.ServerWarmupMaxSeconds:0} s): the first repetition may measure the JIT");
         }
     }
 
