@@ -26,8 +26,8 @@ public sealed class RequestLedger
     // The ring in chunks, each allocated when the ring first reaches it, so that an idle router does not hold a full
     // ring. A chunk of 1,024 slots of 64 bytes stays under the 85,000 bytes from which an array goes to the large
     // object heap. The ring used to grow by doubling one array: every doubling copied the ring under the lock and
-    // left the old array on the large object heap until a full collection (measured: that heap grew from 5 to
-    // 19.5 MB while a router's ledger filled).
+    // left the old array on the large object heap until a full collection (measured side by side under the same
+    // load: 12.0-14.5 MB on that heap at the end with chunks, 19.8-22.6 MB with doubling).
     private const int ChunkBits = 10;
     private const int ChunkSize = 1 << ChunkBits;
     private readonly Slot[]?[] _chunks;
