@@ -18,8 +18,8 @@ internal sealed class BenchOptions
           --router-levels LIST     LoadGen concurrency levels against the router (default 1,8,32,64; quick 1,32)
           --warmup S               LoadGen warm-up per step (default 1.0; quick 0.5)
           --server-warmup S        one round of unmeasured load on the worker, then the router, before the first repetition;
-                                   rounds repeat until one in which the process's tiered-compilation thread was on a CPU for
-                                   at most 2% of the round (its JIT is done) (default 4; quick 2)
+                                   rounds repeat until one in which the process's tiered-compilation thread (and, for the
+                                   router, each worker's) was on a CPU for at most 2% of the round (default 4; quick 2)
           --server-warmup-max S    the rounds of one process stop here, steady or not (default 90; quick 40)
           --window S               LoadGen measurement window (default 1.0; quick 0.5)
           --max-windows N          LoadGen windows per step at most (default 4; quick 3)

@@ -139,10 +139,10 @@ internal sealed class Driver(BenchOptions options)
             var loadGen = new LoadGenRunner(loadGenDll, options, datasetPath);
             Log("warm-up: worker, then router, under load until their tiered JIT is quiet; h2load calibration (not measured)");
             var warmup = new SteadyWarmup(loadGen, options, Log);
-            await WarmAsync(warmup, workers[0], workerUri, options.Models[0], 64, null, Path.Combine(runDir, "warmup-worker"), cancellationToken);
+            await WarmAsync(warmup, workers[0], [], workerUri, options.Models[0], 64, null, Path.Combine(runDir, "warmup-worker"), cancellationToken);
             if (routerTarget is not null)
             {
-                await TryAsync("router warm-up", () => WarmAsync(warmup, router!, routerTarget, RouterConfig.Ensemble, 32, "bagging", Path.Combine(runDir, "warmup-router"), cancellationToken));
+                await TryAsync("router warm-up", () => WarmAsync(warmup, router!, workers, routerTarget, RouterConfig.Ensemble, 32, "bagging", Path.Combine(runDir, "warmup-router"), cancellationToken));
             }
 
             var h2load = new H2loadRunner(options, bodyFile);
@@ -510,15 +510,15 @@ internal sealed class Driver(BenchOptions options)
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
     };
 
-    private async Task WarmAsync(SteadyWarmup warmup, ChildProcess process, Uri target, string model, int concurrency, string? strategy, string outputPrefix,
-        CancellationToken cancellationToken)
+    private async Task WarmAsync(SteadyWarmup warmup, ChildProcess process, IReadOnlyList<ChildProcess> behind, Uri target, string model, int concurrency,
+        string? strategy, string outputPrefix, CancellationToken cancellationToken)
     {
-        var (rounds, steady) = await warmup.RunAsync(process, target, model, concurrency, strategy, outputPrefix, cancellationToken);
+        var (rounds, steady) = await warmup.RunAsync(process, behind, target, model, concurrency, strategy, outputPrefix, cancellationToken);
         _results.Warmup.AddRange(rounds);
         _results.WarmupSteady[process.Name] = steady;
         if (!steady)
         {
-            _results.Notes.Add($"{process.Name}: its tiered-compilation thread was still busy ({rounds[^1].JitShare:P1} of the last round) after {rounds.Count} warm-up rounds " +
+            _results.Notes.Add($"{process.Name}: a tiered-compilation thread (its own or a worker's behind it) was still busy ({rounds[^1].JitShare:P1} of the last round) after {rounds.Count} warm-up rounds " +
                 $"(--server-warmup-max {options.ServerWarmupMaxSeconds:0} s): the first repetition may measure the JIT");
         }
     }

@@ -166,7 +166,7 @@ internal static class Report
             var steady = a.Results.WarmupSteady.GetValueOrDefault(group.Key);
             s.AppendLine($"warm-up {group.Key} ({o.ServerWarmupSeconds:0.#} s rounds, {(steady ? "steady" : "NOT steady")}): us CPU/request " +
                 string.Join(" -> ", group.Select(r => F(r.CpuUsPerRequest, "0"))) + "; req/s " + string.Join(" -> ", group.Select(r => F(r.RequestsPerSecond, "0"))) +
-                "; JIT thread % of the round " + string.Join(" -> ", group.Select(r => F(100 * r.JitShare, "0.#"))));
+                "; busiest JIT thread % of the round " + string.Join(" -> ", group.Select(r => F(100 * r.JitShare, "0.#"))));
         }
 
         foreach (var check in a.Results.Checks)
@@ -210,7 +210,7 @@ internal static class Report
                 ["step_cpu"] = "CPU time of a group of serving processes over one LoadGen step (its warm-up included), from the step's start and end lines on LoadGen's console, per request counted by the first member's ModelStatistics in that time; parts: worker, router-only, router-path (router + every worker)",
                 ["rss"] = "max VmRSS (MB = 10^6 bytes) sampled from /proc/<pid>/status during the phase, and VmHWM at its end; the router's peak phase is its highest-concurrency closed-loop step (run twice: LoadGen's discarded first step and the measured one)",
                 ["open_loop"] = "LoadGen open loop with Poisson arrivals (seed = repetition) at open_share x the router's best closed-loop requests/s of the same repetition; latency from the intended send time; one step per shadow setting after a hot reload confirmed by RouterAdmin; shadow counters = RouterAdmin GetStatistics deltas over the step",
-                ["warmup"] = "rounds of unmeasured load before the first repetition (worker at concurrency 64, router at 32 with bagging) until a round (the second or later) in which the process's tiered-compilation thread ('.NET Tiered Com', /proc/<pid>/task/*/stat) was on a CPU for at most 2% of the round's wall time (at most server_warmup_max_seconds); cpu_us_per_request = the process's CPU over the whole LoadGen run / the requests answered in its window; jit_share = that thread's CPU time / the round's wall time",
+                ["warmup"] = "rounds of unmeasured load before the first repetition (worker at concurrency 64, router at 32 with bagging) until a round (the second or later) in which the tiered-compilation thread ('.NET Tiered Com', /proc/<pid>/task/*/stat) of the process, and for the router of every worker behind it, was on a CPU for at most 2% of the round's wall time (at most server_warmup_max_seconds); cpu_us_per_request = the process's CPU over the whole LoadGen run / the requests answered in its window; jit_share = the largest of those threads' CPU time / the round's wall time",
                 ["goals"] = "each goal's value is computed within each repetition (paired); value = median over the repetitions with min and max; meets judges the median against the target; reps_meeting counts repetitions whose own value meets it; meets is null for informational lines",
             },
             InProcess = o.Models.SelectMany(m => a.OrtBatchesMeasured.Select(b => new

@@ -61,7 +61,8 @@ internal sealed record RssSample(string Process, string Phase, long MaxRssKb, lo
 internal sealed record OpenLoopSample(string Setting, string Kind, int Percent, double Rate, ServedSample Served, IReadOnlyDictionary<string, ulong>? Shadow);
 
 /// <summary>
-/// One warm-up round: its load's throughput, the warmed process's CPU per answered request, and the share of the
-/// round's wall time its tiered-compilation thread was on a CPU.
+/// One warm-up round: its load's throughput, the warmed process's CPU per answered request, and the largest share of
+/// the round's wall time that the tiered-compilation thread of a watched process (the warmed one and, for the router,
+/// the workers behind it) was on a CPU.
 /// </summary>
 internal sealed record WarmupRound(string Process, int Round, double RequestsPerSecond, double CpuUsPerRequest, double JitShare);

@@ -25,27 +25,31 @@ internal sealed class SteadyWarmup(LoadGenRunner loadGen, BenchOptions options, 
 
     /// <summary>
     /// Rounds of <see cref="BenchOptions.ServerWarmupSeconds"/> at <paramref name="concurrency"/> until a round in which
-    /// <paramref name="process"/>'s JIT was quiet (<see cref="IsSteady"/>), or until <see cref="BenchOptions.ServerWarmupMaxSeconds"/>
-    /// of rounds. Returns every round, and whether it settled.
+    /// the JIT of <paramref name="process"/> and of every one of <paramref name="behind"/> (the workers behind the
+    /// router) was quiet (<see cref="IsSteady"/>), or until <see cref="BenchOptions.ServerWarmupMaxSeconds"/> of rounds.
+    /// A round's CPU per request is <paramref name="process"/>'s. Returns every round, and whether it settled.
     /// </summary>
-    public async Task<(IReadOnlyList<WarmupRound> Rounds, bool Steady)> RunAsync(ChildProcess process, Uri target, string model, int concurrency,
-        string? strategy, string outputPrefix, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<WarmupRound> Rounds, bool Steady)> RunAsync(ChildProcess process, IReadOnlyList<ChildProcess> behind, Uri target,
+        string model, int concurrency, string? strategy, string outputPrefix, CancellationToken cancellationToken)
     {
+        ChildProcess[] watched = [process, .. behind];
         var rounds = new List<WarmupRound>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var cpuBefore = process.CpuTime;
-            var jitBefore = JitThreadCpu.Read(process.Id);
+            var jitBefore = watched.Select(p => JitThreadCpu.Read(p.Id)).ToArray();
             var started = clock.Elapsed;
             var steps = await loadGen.RunAsync(target, model, [concurrency], $"{outputPrefix}-{rounds.Count + 1}", strategy, cancellationToken,
                 warmupSeconds: RoundWarmupSeconds, windowSeconds: options.ServerWarmupSeconds, maxWindows: 1);
-            var jitShare = JitThreadCpu.Between(jitBefore, JitThreadCpu.Read(process.Id)) / (clock.Elapsed - started).TotalSeconds;
+            var seconds = (clock.Elapsed - started).TotalSeconds;
+            // The busiest JIT among the watched processes decides.
+            var jitShare = watched.Select((p, i) => JitThreadCpu.Between(jitBefore[i], JitThreadCpu.Read(p.Id)) / seconds).Max();
             var cpuUs = (process.CpuTime - cpuBefore).TotalMicroseconds;
             var step = steps.Single();
             // The CPU covers LoadGen's whole run (its connection set-up included) and the requests only its window.
             rounds.Add(new WarmupRound(process.Name, rounds.Count + 1, step.Throughput, step.Requests > 0 ? cpuUs / step.Requests : double.NaN, jitShare));
-            log($"  warm-up {process.Name} round {rounds.Count}: {step.Throughput:N0} req/s, {rounds[^1].CpuUsPerRequest:N0} us CPU/request, JIT thread {jitShare:P1} of the round");
+            log($"  warm-up {process.Name} round {rounds.Count}: {step.Throughput:N0} req/s, {rounds[^1].CpuUsPerRequest:N0} us CPU/request, busiest JIT thread {jitShare:P1} of the round");
             if (IsSteady(rounds))
             {
                 return (rounds, true);
@@ -58,7 +62,7 @@ internal sealed class SteadyWarmup(LoadGenRunner loadGen, BenchOptions options, 
         }
     }
 
-    /// <summary>At least <see cref="MinRounds"/> rounds, and the JIT thread on a CPU for at most <see cref="QuietJitShare"/> of the last.</summary>
+    /// <summary>At least <see cref="MinRounds"/> rounds, and every watched JIT thread on a CPU for at most <see cref="QuietJitShare"/> of the last.</summary>
     public static bool IsSteady(IReadOnlyList<WarmupRound> rounds) =>
         rounds.Count >= MinRounds && rounds[^1].JitShare <= QuietJitShare;
 }
