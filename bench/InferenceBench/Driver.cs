@@ -513,10 +513,9 @@ internal sealed class Driver(BenchOptions options)
     private async Task WarmAsync(SteadyWarmup warmup, ChildProcess process, IReadOnlyList<ChildProcess> behind, Uri target, string model, int concurrency,
         string? strategy, string outputPrefix, CancellationToken cancellationToken)
     {
-        var (rounds, steady) = await warmup.RunAsync(process, behind, target, model, concurrency, strategy, outputPrefix, cancellationToken);
+        var rounds = await warmup.RunAsync(process, behind, target, model, concurrency, strategy, outputPrefix, cancellationToken);
         _results.Warmup.AddRange(rounds);
-        _results.WarmupSteady[process.Name] = steady;
-        if (!steady)
+        if (!SteadyWarmup.IsSteady(rounds))
         {
             _results.Notes.Add($"{process.Name}: a tiered-compilation thread (its own or a worker's behind it) was still busy ({rounds[^1].JitShare:P1} of the last round) after {rounds.Count} warm-up rounds " +
                 $"(--server-warmup-max {options.ServerWarmupMaxSeconds:0} s): the first repetition may measure the JIT");

@@ -163,7 +163,7 @@ internal static class Report
         s.AppendLine();
         foreach (var group in a.Results.Warmup.GroupBy(r => r.Process))
         {
-            var steady = a.Results.WarmupSteady.GetValueOrDefault(group.Key);
+            var steady = SteadyWarmup.IsSteady([.. group]);
             s.AppendLine($"warm-up {group.Key} ({o.ServerWarmupSeconds:0.#} s rounds, {(steady ? "steady" : "NOT steady")}): us CPU/request " +
                 string.Join(" -> ", group.Select(r => F(r.CpuUsPerRequest, "0"))) + "; req/s " + string.Join(" -> ", group.Select(r => F(r.RequestsPerSecond, "0"))) +
                 "; busiest JIT thread % of the round " + string.Join(" -> ", group.Select(r => F(100 * r.JitShare, "0.#"))));
@@ -237,7 +237,7 @@ internal static class Report
             Warmup = a.Results.Warmup.GroupBy(r => r.Process).Select(g => new
             {
                 Process = g.Key,
-                Steady = a.Results.WarmupSteady.GetValueOrDefault(g.Key),
+                Steady = SteadyWarmup.IsSteady([.. g]),
                 Rounds = g.Select(r => new { r.Round, r.RequestsPerSecond, r.CpuUsPerRequest, r.JitShare }),
             }),
             a.Results.Checks,

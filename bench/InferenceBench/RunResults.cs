@@ -26,10 +26,8 @@ internal sealed class RunResults
     /// <summary>Open-loop (Poisson) steps against the router, one per shadow setting and repetition.</summary>
     public List<(int Rep, OpenLoopSample Sample)> OpenLoop { get; } = [];
 
-    /// <summary>The warm-up rounds before the first repetition, per process, and whether each process settled.</summary>
+    /// <summary>The warm-up rounds before the first repetition, per process (whether it settled: <see cref="SteadyWarmup.IsSteady"/> of its rounds).</summary>
     public List<WarmupRound> Warmup { get; } = [];
-
-    public Dictionary<string, bool> WarmupSteady { get; } = [];
 
     /// <summary>Things the reader must know: failures, skipped parts, checks.</summary>
     public List<string> Notes { get; } = [];

@@ -27,9 +27,9 @@ internal sealed class SteadyWarmup(LoadGenRunner loadGen, BenchOptions options, 
     /// Rounds of <see cref="BenchOptions.ServerWarmupSeconds"/> at <paramref name="concurrency"/> until a round in which
     /// the JIT of <paramref name="process"/> and of every one of <paramref name="behind"/> (the workers behind the
     /// router) was quiet (<see cref="IsSteady"/>), or until <see cref="BenchOptions.ServerWarmupMaxSeconds"/> of rounds.
-    /// A round's CPU per request is <paramref name="process"/>'s. Returns every round, and whether it settled.
+    /// A round's CPU per request is <paramref name="process"/>'s. Returns every round; <see cref="IsSteady"/> of them says whether it settled.
     /// </summary>
-    public async Task<(IReadOnlyList<WarmupRound> Rounds, bool Steady)> RunAsync(ChildProcess process, IReadOnlyList<ChildProcess> behind, Uri target,
+    public async Task<IReadOnlyList<WarmupRound>> RunAsync(ChildProcess process, IReadOnlyList<ChildProcess> behind, Uri target,
         string model, int concurrency, string? strategy, string outputPrefix, CancellationToken cancellationToken)
     {
         ChildProcess[] watched = [process, .. behind];
@@ -50,14 +50,9 @@ internal sealed class SteadyWarmup(LoadGenRunner loadGen, BenchOptions options, 
             // The CPU covers LoadGen's whole run (its connection set-up included) and the requests only its window.
             rounds.Add(new WarmupRound(process.Name, rounds.Count + 1, step.Throughput, step.Requests > 0 ? cpuUs / step.Requests : double.NaN, jitShare));
             log($"  warm-up {process.Name} round {rounds.Count}: {step.Throughput:N0} req/s, {rounds[^1].CpuUsPerRequest:N0} us CPU/request, busiest JIT thread {jitShare:P1} of the round");
-            if (IsSteady(rounds))
+            if (IsSteady(rounds) || clock.Elapsed.TotalSeconds + options.ServerWarmupSeconds > options.ServerWarmupMaxSeconds)
             {
-                return (rounds, true);
-            }
-
-            if (clock.Elapsed.TotalSeconds + options.ServerWarmupSeconds > options.ServerWarmupMaxSeconds)
-            {
-                return (rounds, false);
+                return rounds;
             }
         }
     }
