@@ -14,6 +14,9 @@ public sealed class FakeWorkerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    // Long enough for a request to reach a busy server's queue well before it, short enough to keep the test quick.
+    private static readonly TimeSpan LateDeadline = TimeSpan.FromSeconds(2);
+
     [Fact]
     public async Task A_model_is_ready_only_after_load_and_warm_up()
     {
@@ -123,12 +126,15 @@ public sealed class FakeWorkerTests
 
         var running = worker.Client.ModelInferAsync(Request(1, 0)).ResponseAsync;
         await executor.Entered.WaitAsync(Timeout);
-        var late = await Assert.ThrowsAsync<RpcException>(() =>
-            worker.Client.ModelInferAsync(Request(1, 777), deadline: DateTime.UtcNow.AddMilliseconds(300)).ResponseAsync);
+        var model = worker.Models.Models[0];
+        var lateCall = worker.Client.ModelInferAsync(Request(1, 777), deadline: DateTime.UtcNow.Add(LateDeadline)).ResponseAsync;
+        // Queued first: with a 300 ms deadline a busy CI machine once let the client's deadline pass before the server
+        // had read the request, so the server never saw it and the test below waited for a drop that could not come.
+        await Eventually.WaitUntilAsync(() => model.Scheduler!.QueuedCount == 1, "the late request is queued before its deadline");
+        var late = await Assert.ThrowsAsync<RpcException>(() => lateCall);
         Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
 
         // The server drops it on its own deadline timer, before the running batch ends.
-        var model = worker.Models.Models[0];
         await Eventually.WaitUntilAsync(() => model.Statistics.Snapshot().Fail.Count == 1 && model.Scheduler!.QueuedCount == 0, "the server dropped the expired request");
 
         executor.Open();
