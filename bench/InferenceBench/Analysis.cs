@@ -198,6 +198,40 @@ internal sealed partial class Analysis
                 r => RepServed(Results.Router, r, 1, pick) / RepServed(Results.RouterOne, r, 1, pick),
                 median(all) - median(one));
         }
+
+        foreach (var ratio in DirectFanOutParts(all))
+        {
+            yield return ratio;
+        }
+    }
+
+    /// <summary>
+    /// The fan-out's floor without a router (<see cref="DirectFanOut"/>), and the router over every member against it.
+    /// Both differences are within one client's own samples, or paired by repetition.
+    /// </summary>
+    private IEnumerable<Ratio> DirectFanOutParts(ServedFigures routed)
+    {
+        if (Results.DirectFanOut.Count == 0)
+        {
+            yield break;
+        }
+
+        var samples = Results.DirectFanOut.Select(x => x.Sample).ToArray();
+        double Rep(int rep, Func<DirectFanOutSample, double> pick)
+            => Results.DirectFanOut.Where(x => x.Rep == rep).Select(x => pick(x.Sample)).DefaultIfEmpty(double.NaN).First();
+        foreach (var (percentile, one, all, served) in new (string, Func<DirectFanOutSample, double>, Func<DirectFanOutSample, double>, Func<ServedSample, double>)[]
+            { ("p50", s => s.OneP50Ms, s => s.AllP50Ms, s => s.P50Ms), ("p99", s => s.OneP99Ms, s => s.AllP99Ms, s => s.P99Ms) })
+        {
+            var oneMedian = Figure.Of(samples.Select(one)).Median;
+            var allMedian = Figure.Of(samples.Select(all)).Median;
+            yield return Paired($"direct: {Options.Models.Length} workers at once/first alone {percentile} at c=1",
+                $"{percentile} latency of one client (channels built as the router's) calling every member's worker at once / calling the first alone, alternating blocks, concurrency 1, no router: the fan-out's floor on this machine",
+                allMedian, oneMedian, r => Rep(r, all) / Rep(r, one), allMedian - oneMedian);
+            var routedMedian = percentile == "p50" ? routed.P50.Median : routed.P99.Median;
+            yield return Paired($"router ({Options.Models.Length} members)/direct {Options.Models.Length} at once {percentile} at c=1",
+                $"{percentile} latency through the router over every member (LoadGen) / {percentile} of the same workers called at once directly (the line above), same repetition: what the router adds over the fan-out itself",
+                routedMedian, allMedian, r => RepServed(Results.Router, r, 1, served) / Rep(r, all), routedMedian - allMedian);
+        }
     }
 
     private Ratio Paired(string name, string definition, double numerator, double denominator, Func<int, double> perRep, double? differenceMs = null)

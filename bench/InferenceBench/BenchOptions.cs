@@ -25,6 +25,7 @@ internal sealed class BenchOptions
           --max-windows N          LoadGen windows per step at most (default 4; quick 3)
           --connections N          LoadGen HTTP/2 connections (default 4: LoadGen's default)
           --h2load-seconds S       target length of one h2load repetition (default 2; quick 1)
+          --direct-seconds S       the workers called directly (first alone / all at once, alternating), c=1 (default 4; quick 2)
           --h2load-conns LIST      h2load client connections, each with --h2load-streams streams (default 2)
           --h2load-streams N       h2load max concurrent streams per connection (-m, default 32)
           --open-share X           open-loop rate as a share of the router's best closed-loop requests/s of the same repetition (default 0.5)
@@ -81,6 +82,9 @@ internal sealed class BenchOptions
 
     public double H2loadSeconds { get; private set; } = 2.0;
 
+    /// <summary>Measured length of the direct fan-out part (<see cref="DirectFanOut"/>), both kinds of call together.</summary>
+    public double DirectFanOutSeconds { get; private set; } = 4.0;
+
     public int[] H2loadConns { get; private set; } = [2];
 
     public int H2loadStreams { get; private set; } = 32;
@@ -128,6 +132,7 @@ internal sealed class BenchOptions
             o.WindowSeconds = 0.5;
             o.MaxWindows = 3;
             o.H2loadSeconds = 1.0;
+            o.DirectFanOutSeconds = 2.0;
             o.OpenWindowSeconds = 0.5;
         }
 
@@ -157,6 +162,7 @@ internal sealed class BenchOptions
                 case "--max-windows": o.MaxWindows = I(3, 50); break;
                 case "--connections": o.Connections = I(1, 64); break;
                 case "--h2load-seconds": o.H2loadSeconds = D(0.2, 30); break;
+                case "--direct-seconds": o.DirectFanOutSeconds = D(0.5, 60); break;
                 case "--h2load-conns": o.H2loadConns = List(1, 64); break;
                 case "--h2load-streams": o.H2loadStreams = I(1, 1024); break;
                 case "--open-share": o.OpenShare = D(0.01, 2); break;

@@ -137,6 +137,7 @@ internal sealed class Driver(BenchOptions options)
 
             // 5. Warm-up of the served paths (tiered JIT in the worker and router), not measured.
             var loadGen = new LoadGenRunner(loadGenDll, options, datasetPath);
+            using var directFanOut = new DirectFanOut([.. options.Models.Select(m => (m, workerUris[m]))], dataset);
             Log("warm-up: worker, then router, under load until their tiered JIT is quiet; h2load calibration (not measured)");
             var warmup = new SteadyWarmup(loadGen, options, Log);
             await WarmAsync(warmup, workers[0], [], workerUri, options.Models[0], 64, null, Path.Combine(runDir, "warmup-worker"), cancellationToken);
@@ -229,6 +230,7 @@ internal sealed class Driver(BenchOptions options)
                     });
 
                     await TryAsync($"router one-member LoadGen rep {rep}", () => MeasureOneMemberAsync(repLocal, routerTarget, loadGen, runDir, cancellationToken));
+                    await TryAsync($"direct fan-out rep {rep}", () => MeasureDirectFanOutAsync(repLocal, directFanOut, cancellationToken));
 
                     if (!options.SkipOpenLoop && admin is not null && routerConfig is not null)
                     {
@@ -436,6 +438,15 @@ internal sealed class Driver(BenchOptions options)
             _results.RouterOne.Add((rep, s));
             Log($"  c={s.Concurrency}: {s.Throughput:N0} req/s, p50 {s.P50Ms:0.000} ms, p99 {s.P99Ms:0.000} ms{(s.Requests != s.Succeeded ? $", {s.Requests - s.Succeeded} failed" : "")}");
         }
+    }
+
+    /// <summary>Every member's worker called at once by one client, no router, against the first alone (<see cref="DirectFanOut"/>).</summary>
+    private async Task MeasureDirectFanOutAsync(int rep, DirectFanOut directFanOut, CancellationToken cancellationToken)
+    {
+        Log($"repetition {rep}/{options.Reps}: the workers called directly, the first alone and all {options.Models.Length} at once, concurrency 1 (no router)");
+        var s = await directFanOut.MeasureAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(options.DirectFanOutSeconds), cancellationToken);
+        _results.DirectFanOut.Add((rep, s));
+        Log($"  first worker alone: p50 {s.OneP50Ms:0.000} ms, p99 {s.OneP99Ms:0.000} ms ({s.OneCalls} calls); all at once: p50 {s.AllP50Ms:0.000} ms, p99 {s.AllP99Ms:0.000} ms ({s.AllCalls} calls)");
     }
 
     /// <summary>Pairs the probe's steps with LoadGen's (the first, discarded step too) and records each group's CPU per request.</summary>

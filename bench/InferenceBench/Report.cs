@@ -252,6 +252,7 @@ internal static class Report
                 StepCpu = a.Results.StepCpu.Select(x => new { x.Rep, x.Sample }),
                 Rss = a.Results.Rss.Select(x => new { x.Rep, x.Sample }),
                 OpenLoop = a.Results.OpenLoop.Select(x => new { x.Rep, x.Sample }),
+                DirectFanOut = a.Results.DirectFanOut.Select(x => new { x.Rep, x.Sample }),
             },
         };
         return JsonSerializer.Serialize(document, new JsonSerializerOptions
