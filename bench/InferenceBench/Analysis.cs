@@ -234,6 +234,38 @@ internal sealed partial class Analysis
         }
     }
 
+    /// <summary>
+    /// Grpc.Net.Client alone (<see cref="BareClientPeak"/>) against h2load and against LoadGen, same worker: how much of
+    /// LoadGen's gap to h2load is the gRPC client stack, and how much LoadGen's own work.
+    /// </summary>
+    private IEnumerable<Ratio> BareClientRatios(int loadGenLevel, double loadGenPeak, double h2loadPeak)
+    {
+        if (Results.BareClient.Count == 0)
+        {
+            yield break;
+        }
+
+        var bare = Figure.Of(Results.BareClient.Select(x => x.Sample.RequestsPerSecond));
+        var cpu = Figure.Of(Results.BareClient.Select(x => x.Sample.ClientCpuUsPerCall));
+        var shape = Results.BareClient[0].Sample;
+        double Rep(int r) => Results.BareClient.Where(x => x.Rep == r).Select(x => x.Sample.RequestsPerSecond).DefaultIfEmpty(double.NaN).First();
+        double H2(int r) => Results.H2load.Where(x => x.Rep == r).Select(x => x.Sample.RequestsPerSecond).DefaultIfEmpty(double.NaN).Max();
+        if (h2loadPeak > 0)
+        {
+            yield return Paired("Grpc.Net.Client alone / h2load peak",
+                $"requests/s of {shape.Concurrency} loops of bare Grpc.Net.Client calls over {shape.Connections} connections (messages built once, a deadline, no bookkeeping; client CPU {F(cpu.Median, "0")} us per call) / h2load's peak, same worker, same digit",
+                bare.Median, h2loadPeak, r => Rep(r) / H2(r));
+        }
+
+        if (loadGenLevel > 0)
+        {
+            yield return Paired("LoadGen peak / Grpc.Net.Client alone",
+                $"LoadGen's highest requests/s against the worker (c={loadGenLevel}) / the bare client's (the line above): what LoadGen's own work costs on top of the client stack",
+                loadGenPeak, bare.Median,
+                r => Options.WorkerLevels.Select(l => RepServed(Results.Worker, r, l, s => s.Throughput)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Max() / Rep(r));
+        }
+    }
+
     private Ratio Paired(string name, string definition, double numerator, double denominator, Func<int, double> perRep, double? differenceMs = null)
     {
         var reps = Enumerable.Range(1, Results.RepsDone).Select(perRep).Where(v => !double.IsNaN(v) && !double.IsInfinity(v)).ToArray();
@@ -306,6 +338,8 @@ internal sealed partial class Analysis
                 r => Options.WorkerLevels.Select(l => RepServed(Results.Worker, r, l, s => s.Throughput)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Max()
                     / Results.H2load.Where(x => x.Rep == r).Select(x => x.Sample.RequestsPerSecond).DefaultIfEmpty(double.NaN).Max()));
         }
+
+        ratios.AddRange(BareClientRatios(loadGenPeak.Level, loadGenPeak.Median, h2loadPeak.Median));
 
         // CPU cost: much less sensitive than throughput to other work on the machine.
         double Members(Func<string, double> cost) => Options.Models.Sum(cost);

@@ -253,6 +253,7 @@ internal static class Report
                 Rss = a.Results.Rss.Select(x => new { x.Rep, x.Sample }),
                 OpenLoop = a.Results.OpenLoop.Select(x => new { x.Rep, x.Sample }),
                 DirectFanOut = a.Results.DirectFanOut.Select(x => new { x.Rep, x.Sample }),
+                BareClient = a.Results.BareClient.Select(x => new { x.Rep, x.Sample }),
             },
         };
         return JsonSerializer.Serialize(document, new JsonSerializerOptions

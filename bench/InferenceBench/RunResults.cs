@@ -14,6 +14,9 @@ internal sealed class RunResults
     /// <summary>The router over its first member alone (<see cref="RouterConfig.OneMemberEnsemble"/>), concurrency 1.</summary>
     public List<(int Rep, ServedSample Sample)> RouterOne { get; } = [];
 
+    /// <summary>Grpc.Net.Client alone against the worker at h2load's shape (<see cref="BareClientPeak"/>).</summary>
+    public List<(int Rep, BareClientSample Sample)> BareClient { get; } = [];
+
     /// <summary>Every member's worker called at once at concurrency 1 by one client, no router, against the first alone (<see cref="DirectFanOut"/>).</summary>
     public List<(int Rep, DirectFanOutSample Sample)> DirectFanOut { get; } = [];
 
