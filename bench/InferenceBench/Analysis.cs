@@ -156,6 +156,14 @@ internal sealed partial class Analysis
     private double RepServed(List<(int Rep, ServedSample Sample)> samples, int rep, int level, Func<ServedSample, double> pick)
         => samples.Where(x => x.Rep == rep && x.Sample.Concurrency == level).Select(x => pick(x.Sample)).DefaultIfEmpty(double.NaN).First();
 
+    /// <summary>LoadGen's highest requests/s against the worker in a repetition, over its concurrency levels.</summary>
+    private double RepLoadGenPeak(int rep)
+        => Options.WorkerLevels.Select(l => RepServed(Results.Worker, rep, l, s => s.Throughput)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Max();
+
+    /// <summary>h2load's highest requests/s against the worker in a repetition, over its connection counts.</summary>
+    private double RepH2loadPeak(int rep)
+        => Results.H2load.Where(x => x.Rep == rep).Select(x => x.Sample.RequestsPerSecond).DefaultIfEmpty(double.NaN).Max();
+
     private static ServedFigures Served(List<(int Rep, ServedSample Sample)> samples, int level)
     {
         var at = samples.Where(x => x.Sample.Concurrency == level).Select(x => x.Sample).ToArray();
@@ -249,12 +257,11 @@ internal sealed partial class Analysis
         var cpu = Figure.Of(Results.BareClient.Select(x => x.Sample.ClientCpuUsPerCall));
         var shape = Results.BareClient[0].Sample;
         double Rep(int r) => Results.BareClient.Where(x => x.Rep == r).Select(x => x.Sample.RequestsPerSecond).DefaultIfEmpty(double.NaN).First();
-        double H2(int r) => Results.H2load.Where(x => x.Rep == r).Select(x => x.Sample.RequestsPerSecond).DefaultIfEmpty(double.NaN).Max();
         if (h2loadPeak > 0)
         {
             yield return Paired("Grpc.Net.Client alone / h2load peak",
                 $"requests/s of {shape.Concurrency} loops of bare Grpc.Net.Client calls over {shape.Connections} connections (messages built once, a deadline, no bookkeeping; client CPU {F(cpu.Median, "0")} us per call) / h2load's peak, same worker, same digit",
-                bare.Median, h2loadPeak, r => Rep(r) / H2(r));
+                bare.Median, h2loadPeak, r => Rep(r) / RepH2loadPeak(r));
         }
 
         if (loadGenLevel > 0)
@@ -262,7 +269,7 @@ internal sealed partial class Analysis
             yield return Paired("LoadGen peak / Grpc.Net.Client alone",
                 $"LoadGen's highest requests/s against the worker (c={loadGenLevel}) / the bare client's (the line above): what LoadGen's own work costs on top of the client stack",
                 loadGenPeak, bare.Median,
-                r => Options.WorkerLevels.Select(l => RepServed(Results.Worker, r, l, s => s.Throughput)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Max() / Rep(r));
+                r => RepLoadGenPeak(r) / Rep(r));
         }
     }
 
@@ -335,8 +342,7 @@ internal sealed partial class Analysis
             ratios.Add(Paired($"LoadGen peak / h2load peak",
                 $"LoadGen's highest requests/s against the worker (c={loadGenPeak.Level}) / h2load's highest (-c {h2loadPeak.Conns} -m {Options.H2loadStreams}), same worker, same request body",
                 loadGenPeak.Median, h2loadPeak.Median,
-                r => Options.WorkerLevels.Select(l => RepServed(Results.Worker, r, l, s => s.Throughput)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Max()
-                    / Results.H2load.Where(x => x.Rep == r).Select(x => x.Sample.RequestsPerSecond).DefaultIfEmpty(double.NaN).Max()));
+                r => RepLoadGenPeak(r) / RepH2loadPeak(r)));
         }
 
         ratios.AddRange(BareClientRatios(loadGenPeak.Level, loadGenPeak.Median, h2loadPeak.Median));
