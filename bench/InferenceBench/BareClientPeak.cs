@@ -8,7 +8,7 @@ using Grpc.Net.Client;
 namespace InferenceBench;
 
 /// <summary>
-/// Grpc.Net.Client and nothing else against the worker: <c>concurrency</c> loops over <c>connections</c> channels
+/// Grpc.Net.Client and nothing else against the worker: <see cref="Concurrency"/> loops over <c>connections</c> channels
 /// (h2load's shape: 2 connections, 64 streams in flight) send real digits, each message built once, with a deadline
 /// as LoadGen sends one, and keep no record beyond a count. Its peak beside h2load's and LoadGen's splits LoadGen's
 /// gap to h2load into what the gRPC client stack costs and what LoadGen's own bookkeeping costs. Its CPU per call is
@@ -23,8 +23,9 @@ internal sealed class BareClientPeak : IDisposable
     private readonly GRPCInferenceService.GRPCInferenceServiceClient[] _clients;
     private readonly ModelInferRequest[] _requests;
 
-    public BareClientPeak(Uri worker, string model, EgdsDataset dataset, int connections)
+    public BareClientPeak(Uri worker, string model, EgdsDataset dataset, int connections, int callsPerConnection)
     {
+        Concurrency = connections * callsPerConnection;
         _channels = [.. Enumerable.Range(0, connections).Select(_ => GrpcChannels.Create(worker.ToString().TrimEnd('/')))];
         _clients = [.. _channels.Select(c => new GRPCInferenceService.GRPCInferenceServiceClient(c))];
         _requests = [.. Enumerable.Range(0, Digits).Select(i => InferenceClient.DigitRequest(model, dataset, i))];
@@ -32,12 +33,15 @@ internal sealed class BareClientPeak : IDisposable
 
     public int Connections => _channels.Length;
 
-    public async Task<BareClientSample> MeasureAsync(int concurrency, TimeSpan warmup, TimeSpan measure, CancellationToken cancellationToken)
+    /// <summary>Calls in flight: connections × calls per connection.</summary>
+    public int Concurrency { get; }
+
+    public async Task<BareClientSample> MeasureAsync(TimeSpan warmup, TimeSpan measure, CancellationToken cancellationToken)
     {
         long calls = 0;
         long failures = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var loops = Enumerable.Range(0, concurrency).Select(i => Task.Run(async () =>
+        var loops = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
         {
             var client = _clients[i % _clients.Length];
             var digit = i % Digits;
@@ -69,7 +73,7 @@ internal sealed class BareClientPeak : IDisposable
             var elapsed = clock.Elapsed;
             self.Refresh();
             var cpu = self.TotalProcessorTime - cpu0;
-            return new BareClientSample(concurrency, Connections, done / elapsed.TotalSeconds, done == 0 ? double.NaN : cpu.TotalMicroseconds / done, done, Interlocked.Read(ref failures));
+            return new BareClientSample(Concurrency, Connections, done / elapsed.TotalSeconds, done == 0 ? double.NaN : cpu.TotalMicroseconds / done, done, Interlocked.Read(ref failures));
         }
         finally
         {

@@ -71,7 +71,7 @@ internal sealed class BenchOptions
     /// </summary>
     public double ServerWarmupSeconds { get; private set; } = 4.0;
 
-    /// <summary>The warm-up rounds of one process stop here even if its CPU per request is still falling (the report says so).</summary>
+    /// <summary>The warm-up rounds of one process stop here even if its tiered JIT is still busy (the report says so).</summary>
     public double ServerWarmupMaxSeconds { get; private set; } = 90.0;
 
     public double WindowSeconds { get; private set; } = 1.0;

@@ -137,7 +137,7 @@ internal sealed class Driver(BenchOptions options)
 
             // 5. Warm-up of the served paths (tiered JIT in the worker and router), not measured.
             var loadGen = new LoadGenRunner(loadGenDll, options, datasetPath);
-            using var bareClient = new BareClientPeak(workerUri, options.Models[0], dataset, options.H2loadConns[0]);
+            using var bareClient = new BareClientPeak(workerUri, options.Models[0], dataset, options.H2loadConns[0], options.H2loadStreams);
             using var directFanOut = new DirectFanOut([.. options.Models.Select(m => (m, workerUris[m]))], dataset);
             Log("warm-up: worker, then router, under load until their tiered JIT is quiet; h2load calibration (not measured)");
             var warmup = new SteadyWarmup(loadGen, options, Log);
@@ -160,7 +160,7 @@ internal sealed class Driver(BenchOptions options)
             }
 
             // The bare client runs in this process, whose JIT has not seen that load yet: one unmeasured run first.
-            var bareWarmup = await bareClient.MeasureAsync(bareClient.Connections * options.H2loadStreams, TimeSpan.FromSeconds(2 * options.ServerWarmupSeconds), TimeSpan.FromSeconds(1), cancellationToken);
+            var bareWarmup = await bareClient.MeasureAsync(TimeSpan.FromSeconds(2 * options.ServerWarmupSeconds), TimeSpan.FromSeconds(1), cancellationToken);
             Log($"Grpc.Net.Client alone: warm-up {bareWarmup.RequestsPerSecond:N0} req/s, client CPU {bareWarmup.ClientCpuUsPerCall:0} us per call (not measured)");
 
             // 6. The repetitions, every measurement in each.
@@ -450,10 +450,9 @@ internal sealed class Driver(BenchOptions options)
     /// <summary>Grpc.Net.Client alone against the worker, at h2load's connections and streams (<see cref="BareClientPeak"/>).</summary>
     private async Task MeasureBareClientAsync(int rep, BareClientPeak bareClient, CancellationToken cancellationToken)
     {
-        var concurrency = bareClient.Connections * options.H2loadStreams;
-        var s = await bareClient.MeasureAsync(concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(options.H2loadSeconds), cancellationToken);
+        var s = await bareClient.MeasureAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(options.H2loadSeconds), cancellationToken);
         _results.BareClient.Add((rep, s));
-        Log($"  Grpc.Net.Client alone, {s.Connections} connections x {concurrency / s.Connections} calls: {s.RequestsPerSecond:N0} req/s, client CPU {s.ClientCpuUsPerCall:0} us per call{(s.Failures > 0 ? $", {s.Failures} failed" : "")}");
+        Log($"  Grpc.Net.Client alone, {s.Connections} connections x {s.Concurrency / s.Connections} calls: {s.RequestsPerSecond:N0} req/s, client CPU {s.ClientCpuUsPerCall:0} us per call{(s.Failures > 0 ? $", {s.Failures} failed" : "")}");
     }
 
     /// <summary>Every member's worker called at once by one client, no router, against the first alone (<see cref="DirectFanOut"/>).</summary>
