@@ -54,7 +54,9 @@ public sealed class AdmissionClientHeaderFunctionalTests
             // 20 rows freed: 44 free, room for one of the two. By connection, a's REST connection (no rows in flight,
             // the smaller request, and the older) would go first; by tenant, a already holds 20 rows, so b goes first.
             await first.CancelAsync();
-            await Eventually.WaitUntilAsync(() => admission.Waiting == 1, "one waiting request is admitted");
+            // The gate takes a waiter out of the queue and then counts its rows, under its lock; these are two reads
+            // without it, so wait for both moves (Waiting alone once read 1 while the rows were still 20).
+            await Eventually.WaitUntilAsync(() => admission.Waiting == 1 && admission.RowsInFlight > 20, "one waiting request is admitted");
 
             Assert.Equal(20 + 30, admission.RowsInFlight);
         }
